@@ -1,0 +1,152 @@
+package io.zeromesh.e2e.support;
+
+import static org.awaitility.Awaitility.await;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.InstallCommand;
+import com.marcnuri.helm.Release;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/** The operator as a user installs it: the Helm chart, with the images this build made. */
+final class OperatorInstallation implements ExtensionContext.Store.CloseableResource {
+  static final String RELEASE = "zeromesh-e2e";
+  private static final int HELM_TIMEOUT_SECONDS = 240;
+  private static final Duration OPERATOR_READY = Duration.ofSeconds(240);
+
+  private final boolean crdsWereThere;
+
+  private OperatorInstallation(boolean crdsWereThere) {
+    this.crdsWereThere = crdsWereThere;
+  }
+
+  /** The chart values of the run: the images just built, never pulled from a registry. */
+  static Map<String, String> values() {
+    Map<String, String> values = new LinkedHashMap<>();
+    values.put("image.repository", E2eSettings.repository(E2eSettings.operatorImage()));
+    values.put("image.tag", E2eSettings.tag(E2eSettings.operatorImage()));
+    values.put("image.pullPolicy", E2eSettings.imagePullPolicy());
+    values.put("brokerImage.repository", E2eSettings.repository(E2eSettings.brokerImage()));
+    values.put("brokerImage.tag", E2eSettings.tag(E2eSettings.brokerImage()));
+    values.put("brokerImage.pullPolicy", E2eSettings.imagePullPolicy());
+    return values;
+  }
+
+  static OperatorInstallation install() {
+    Step.enter("operator");
+    KubernetesClient kube = Kube.client();
+    String namespace = E2eSettings.operatorNamespace();
+    Path chart = E2eSettings.chart();
+    Path kubeconfig = E2eSettings.kubeconfig();
+    Step.log(
+        "cluster %s, Kubernetes %s",
+        kube.getMasterUrl(), kube.getKubernetesVersion().getGitVersion());
+    boolean crdsWereThere =
+        List.of(ZmqKind.values()).stream()
+            .anyMatch(k -> crds(kube).withName(k.crdName()).get() != null);
+    // A run that was killed leaves its release behind: start from a clean slate.
+    uninstall(kubeconfig, namespace, true);
+    InstallCommand install =
+        new Helm(chart)
+            .install()
+            .withName(RELEASE)
+            .withNamespace(namespace)
+            .createNamespace()
+            .withKubeConfig(kubeconfig)
+            .waitReady()
+            .withTimeout(HELM_TIMEOUT_SECONDS);
+    values().forEach(install::set);
+    Step.log("helm install %s %s -n %s with %s", RELEASE, chart, namespace, values());
+    try {
+      Release release = install.call();
+      Step.log(
+          "release %s: %s (chart %s)", release.getName(), release.getStatus(), release.getChart());
+      awaitOperatorReady(kube, namespace);
+    } catch (RuntimeException e) {
+      Step.log("operator installation failed: %s", e);
+      Diagnostics.dumpOperator(kube);
+      throw e;
+    }
+    return new OperatorInstallation(crdsWereThere);
+  }
+
+  private static void awaitOperatorReady(KubernetesClient kube, String namespace) {
+    Step.log("wait up to %ss for the CRDs and the operator Deployment", OPERATOR_READY.toSeconds());
+    await("ZeroMesh CRDs established")
+        .atMost(OPERATOR_READY)
+        .pollInterval(Duration.ofSeconds(1))
+        .ignoreExceptions()
+        .until(() -> List.of(ZmqKind.values()).stream().allMatch(k -> established(kube, k)));
+    await("operator Deployment available")
+        .atMost(OPERATOR_READY)
+        .pollInterval(Duration.ofSeconds(2))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              List<Deployment> deployments =
+                  kube.apps().deployments().inNamespace(namespace).list().getItems();
+              return !deployments.isEmpty()
+                  && deployments.stream()
+                      .allMatch(
+                          d ->
+                              d.getStatus().getAvailableReplicas() != null
+                                  && d.getStatus().getAvailableReplicas() >= 1);
+            });
+    Step.log("operator ready in %s", namespace);
+  }
+
+  private static boolean established(KubernetesClient kube, ZmqKind kind) {
+    CustomResourceDefinition crd = crds(kube).withName(kind.crdName()).get();
+    return crd != null
+        && crd.getStatus().getConditions().stream()
+            .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  private static io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<
+          CustomResourceDefinition,
+          io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionList,
+          io.fabric8.kubernetes.client.dsl.Resource<CustomResourceDefinition>>
+      crds(KubernetesClient kube) {
+    return kube.apiextensions().v1().customResourceDefinitions();
+  }
+
+  private static void uninstall(Path kubeconfig, String namespace, boolean quiet) {
+    try {
+      String out =
+          Helm.uninstall(RELEASE)
+              .withNamespace(namespace)
+              .withKubeConfig(kubeconfig)
+              .ignoreNotFound()
+              .call();
+      if (!quiet || (out != null && !out.isBlank())) {
+        Step.log("helm uninstall %s -n %s: %s", RELEASE, namespace, out == null ? "" : out.trim());
+      }
+    } catch (RuntimeException e) {
+      Step.log("helm uninstall %s -n %s failed: %s", RELEASE, namespace, e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    Step.enter("operator");
+    KubernetesClient kube = Kube.client();
+    String namespace = E2eSettings.operatorNamespace();
+    uninstall(E2eSettings.kubeconfig(), namespace, false);
+    kube.namespaces().withName(namespace).delete();
+    // Helm never deletes CRDs; the suite removes those it brought, so a rerun gets fresh ones.
+    if (!crdsWereThere) {
+      for (ZmqKind kind : ZmqKind.values()) {
+        crds(kube).withName(kind.crdName()).delete();
+      }
+      Step.log("CRDs of this run deleted");
+    }
+    Kube.close();
+  }
+}
