@@ -104,6 +104,9 @@ public final class Probe {
         .withNewCapabilities()
         .withDrop("ALL")
         .endCapabilities()
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
         .build();
   }
 

@@ -1,0 +1,43 @@
+# End-to-end suite (e2e/): real messages through every device on a real cluster.
+#
+#   make e2e            images, a cluster (unless KUBECONFIG is set), the suite; about 10 minutes
+#   make e2e-run        only the suite, against the cluster in KUBECONFIG (images already loaded)
+#   make e2e-kind-up / e2e-kind-load / e2e-kind-down    the kind cluster by hand
+#
+# Which cluster: KUBECONFIG when set (its nodes must already hold the images); else kind when
+# `docker info` and `kind` work; else the local cluster of e2e/local-cluster (make cluster-up).
+# E2E_MVN_ARGS passes extra Maven arguments, e.g. E2E_MVN_ARGS=-Dtest=PipelineE2eTest.
+
+E2E_MVN_ARGS ?=
+
+.PHONY: e2e e2e-run e2e-kind-up e2e-kind-load e2e-kind-down
+
+e2e: broker-image operator-image ## end-to-end suite: builds images, brings up a cluster unless KUBECONFIG is set, loads images, runs e2e/
+	@if [ -n "$${KUBECONFIG:-}" ]; then \
+	  kubeconfig="$$KUBECONFIG"; \
+	  echo "e2e: cluster from KUBECONFIG=$$kubeconfig (its nodes must hold the images already)"; \
+	elif docker info >/dev/null 2>&1 && command -v kind >/dev/null 2>&1; then \
+	  echo "e2e: using kind"; \
+	  kubeconfig="$$(e2e/kind/up.sh)"; \
+	  E2E_SKIP_BUILD=1 e2e/kind/load-images.sh; \
+	else \
+	  echo "e2e: no docker/kind here; using the local cluster (make cluster-up)"; \
+	  $(MAKE) --no-print-directory cluster-up cluster-load-images; \
+	  kubeconfig="$(ZEROMESH_CACHE)/local-cluster/kubeconfig"; \
+	fi; \
+	start=$$(date +%s); \
+	KUBECONFIG="$$kubeconfig" $(MVN) -pl e2e verify -Pe2e $(E2E_MVN_ARGS); \
+	echo "e2e: suite passed in $$(( $$(date +%s) - start ))s"
+
+e2e-run: ## run only the e2e suite against the cluster in KUBECONFIG (images already on its nodes)
+	@[ -n "$${KUBECONFIG:-}" ] || { echo "e2e-run: set KUBECONFIG to the cluster under test" >&2; exit 2; }
+	$(MVN) -pl e2e verify -Pe2e $(E2E_MVN_ARGS)
+
+e2e-kind-up: ## create (or reuse) the kind cluster of the e2e suite; prints its kubeconfig path
+	@e2e/kind/up.sh
+
+e2e-kind-load: broker-image operator-image ## load the broker and operator image archives into the kind cluster
+	@E2E_SKIP_BUILD=1 e2e/kind/load-images.sh
+
+e2e-kind-down: ## delete the kind cluster of the e2e suite
+	@e2e/kind/down.sh
