@@ -1,0 +1,82 @@
+package io.zeromesh.helm;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `helm lint --strict` passes: warnings count as failures. */
+@Timeout(120)
+class ChartLintTest {
+
+  @Test
+  void lintsCleanInStrictMode() {
+    LintResult result = ChartFixture.helm().lint().strict().call();
+    assertFalse(result.isFailed(), "helm lint --strict failed: " + result.getMessages());
+    assertTrue(
+        result.getMessages().stream()
+            .noneMatch(m -> m.contains("[ERROR]") || m.contains("[WARNING]")),
+        "helm lint reported: " + result.getMessages());
+  }
+
+  @Test
+  void lintCatchesABrokenChart(@TempDir Path dir) throws Exception {
+    // The same linter on a copy with an unknown value key must fail, so the check above can fail.
+    Path copy = dir.resolve("zeromesh-operator");
+    try (var files = Files.walk(ChartFixture.chartDir())) {
+      for (Path source : (Iterable<Path>) files::iterator) {
+        Path target = copy.resolve(ChartFixture.chartDir().relativize(source).toString());
+        if (Files.isDirectory(source)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(source, target);
+        }
+      }
+    }
+    Files.writeString(copy.resolve("values.yaml"), "\nnotAKey: 1\n", StandardOpenOption.APPEND);
+    LintResult result = new Helm(copy).lint().strict().call();
+    assertTrue(result.isFailed(), "lint accepted an unknown key: " + result.getMessages());
+  }
+
+  @Test
+  void valuesFileDocumentsEveryKey() throws Exception {
+    List<String> lines = Files.readAllLines(ChartFixture.chartDir().resolve("values.yaml"));
+    int keys = 0;
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).trim();
+      if (line.isEmpty() || line.startsWith("#") || line.startsWith("- ") || line.endsWith(":")) {
+        continue; // comments, list items of defaults, and section headers (their keys are checked)
+      }
+      keys++;
+      assertTrue(documented(lines, i), "values.yaml line " + (i + 1) + " has no comment: " + line);
+    }
+    assertTrue(keys > 20, "values.yaml has only " + keys + " keys: did the parsing break?");
+  }
+
+  /** A comment right above the key, or above one of the keys it is nested in. */
+  private static boolean documented(List<String> lines, int index) {
+    if (index > 0 && lines.get(index - 1).trim().startsWith("#")) {
+      return true;
+    }
+    int indent = indentOf(lines.get(index));
+    for (int i = index - 1; i >= 0; i--) {
+      String line = lines.get(i);
+      if (!line.isBlank() && !line.trim().startsWith("#") && indentOf(line) < indent) {
+        return documented(lines, i);
+      }
+    }
+    return false;
+  }
+
+  private static int indentOf(String line) {
+    return line.length() - line.stripLeading().length();
+  }
+}
