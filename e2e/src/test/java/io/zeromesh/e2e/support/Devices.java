@@ -3,14 +3,20 @@ package io.zeromesh.e2e.support;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 /** The ZeroMesh custom resources of one case namespace, and waits on their status. */
 public final class Devices {
@@ -53,6 +59,94 @@ public final class Devices {
         .inNamespace(namespace)
         .withName(name)
         .scale(replicas);
+  }
+
+  /**
+   * The running pods that belong to a resource: owned, through a Deployment and its ReplicaSets, by
+   * the resource. {@code workers} selects the pods of the worker template (container {@code
+   * worker}, see {@link Workers}) or else the device pods.
+   */
+  public List<Pod> pods(ZmqKind kind, String name, boolean workers) {
+    GenericKubernetesResource owner = get(kind, name);
+    if (owner == null) {
+      return List.of();
+    }
+    Set<String> deployments =
+        kube.apps().deployments().inNamespace(namespace).list().getItems().stream()
+            .filter(d -> ownedBy(d, owner.getMetadata().getUid()))
+            .map(d -> d.getMetadata().getUid())
+            .collect(Collectors.toSet());
+    Set<String> replicaSets =
+        kube.apps().replicaSets().inNamespace(namespace).list().getItems().stream()
+            .filter(rs -> deployments.stream().anyMatch(uid -> ownedBy(rs, uid)))
+            .map(rs -> rs.getMetadata().getUid())
+            .collect(Collectors.toSet());
+    return kube.pods().inNamespace(namespace).list().getItems().stream()
+        .filter(p -> replicaSets.stream().anyMatch(uid -> ownedBy(p, uid)))
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .filter(p -> "Running".equals(p.getStatus().getPhase()))
+        .filter(
+            p ->
+                workers
+                    == p.getSpec().getContainers().stream()
+                        .anyMatch(c -> "worker".equals(c.getName())))
+        .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
+        .toList();
+  }
+
+  /** The Secret owned by the resource that holds the given key (e.g. the CURVE keypair). */
+  public Secret ownedSecretWithKey(ZmqKind kind, String name, String key) {
+    String uid = get(kind, name).getMetadata().getUid();
+    List<Secret> secrets =
+        kube.secrets().inNamespace(namespace).list().getItems().stream()
+            .filter(s -> ownedBy(s, uid))
+            .filter(s -> s.getData() != null && s.getData().containsKey(key))
+            .toList();
+    if (secrets.size() != 1) {
+      throw new AssertionError(
+          "expected one Secret owned by "
+              + kind.kind()
+              + "/"
+              + name
+              + " with key "
+              + key
+              + ", found "
+              + secrets.stream().map(s -> s.getMetadata().getName()).toList());
+    }
+    return secrets.get(0);
+  }
+
+  /** Waits until the resource has exactly {@code count} running, ready pods of the given kind. */
+  public List<Pod> awaitPods(
+      ZmqKind kind, String name, boolean workers, int count, Duration atMost) {
+    String what = workers ? "worker" : "device";
+    Step.log(
+        "wait up to %ss for %d ready %s pods of %s/%s",
+        atMost.toSeconds(), count, what, kind.kind(), name);
+    AtomicReference<List<Pod>> seen = new AtomicReference<>(List.of());
+    await("%d ready %s pods of %s/%s".formatted(count, what, kind.kind(), name))
+        .atMost(atMost)
+        .pollInterval(Duration.ofSeconds(1))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              List<Pod> pods = pods(kind, name, workers);
+              seen.set(pods);
+              return pods.size() == count && pods.stream().allMatch(Devices::ready);
+            });
+    List<Pod> pods = seen.get();
+    Step.log("%s pods: %s", what, pods.stream().map(p -> p.getMetadata().getName()).toList());
+    return pods;
+  }
+
+  private static boolean ready(Pod pod) {
+    return pod.getStatus().getConditions().stream()
+        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  private static boolean ownedBy(HasMetadata object, String ownerUid) {
+    return object.getMetadata().getOwnerReferences().stream()
+        .anyMatch(r -> ownerUid.equals(r.getUid()));
   }
 
   /** Waits for {@code Ready=True} on the current generation; returns the resource as then. */
@@ -116,6 +210,16 @@ public final class Devices {
             .map(c -> (Map<String, Object>) c)
             .filter(c -> Objects.equals(type, c.get("type")))
             .findFirst();
+  }
+
+  /** Where clients of the device connect (publishers, requesters, pushers). */
+  public static String frontendEndpoint(GenericKubernetesResource resource) {
+    return statusString(resource, "endpoints", "frontend");
+  }
+
+  /** Where the other side connects (subscribers, workers, pullers). */
+  public static String backendEndpoint(GenericKubernetesResource resource) {
+    return statusString(resource, "endpoints", "backend");
   }
 
   /** A string found at a path of nested objects in the status; fails when there is none. */
