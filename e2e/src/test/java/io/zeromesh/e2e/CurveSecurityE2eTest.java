@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Secret the operator made, as an application would) is served; a plaintext client is not.
  */
 @ZeroMeshE2e
+@Order(5)
 class CurveSecurityE2eTest {
   private static final String SERVER_PUBLIC_KEY = "server.pub";
   private static final int REQUESTS = 50;

@@ -11,6 +11,7 @@ import io.zeromesh.e2e.support.ZeroMeshE2e;
 import io.zeromesh.e2e.support.ZmqKind;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * operator from serving the resources that come after it.
  */
 @ZeroMeshE2e
+@Order(6)
 class InvalidSpecE2eTest {
   @RegisterExtension final CaseNamespace ns = new CaseNamespace();
 

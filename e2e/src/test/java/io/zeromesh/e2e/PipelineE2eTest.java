@@ -16,6 +16,7 @@ import io.zeromesh.e2e.support.ZmqKind;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * during the run, and the new workers take a share.
  */
 @ZeroMeshE2e
+@Order(3)
 class PipelineE2eTest {
   private static final int TASKS = 1000;
   private static final int SCALED = 4;

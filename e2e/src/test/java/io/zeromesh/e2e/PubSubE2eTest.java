@@ -15,6 +15,7 @@ import io.zeromesh.e2e.support.ZmqKind;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Pub-sub through ZmqForwarders: topic filtering, a cascaded forwarder, and the last-value cache.
  */
 @ZeroMeshE2e
+@Order(2)
 class PubSubE2eTest {
   private static final int ALPHA = 300;
   private static final int BETA = 200;

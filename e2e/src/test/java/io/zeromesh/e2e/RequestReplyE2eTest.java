@@ -22,11 +22,13 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Request-reply N:M: three clients, one ZmqBroker, three workers; every request answered. */
 @ZeroMeshE2e
+@Order(1)
 class RequestReplyE2eTest {
   private static final int WORKERS = 3;
   private static final int CLIENTS = 3;

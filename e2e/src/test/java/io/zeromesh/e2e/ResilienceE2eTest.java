@@ -17,6 +17,7 @@ import io.zeromesh.e2e.support.ZmqKind;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * forwarder ran (ZeroMQ pub-sub does not buffer for absent subscribers).
  */
 @ZeroMeshE2e
+@Order(4)
 class ResilienceE2eTest {
   private static final Duration DEVICE_BACK = Duration.ofMinutes(2);
 

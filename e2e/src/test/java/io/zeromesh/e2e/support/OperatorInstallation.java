@@ -53,6 +53,16 @@ final class OperatorInstallation implements ExtensionContext.Store.CloseableReso
             .anyMatch(k -> crds(kube).withName(k.crdName()).get() != null);
     // A run that was killed leaves its release behind: start from a clean slate.
     uninstall(kubeconfig, namespace, true);
+    // The namespace of the previous run may still be terminating; Helm cannot install into it.
+    await("namespace " + namespace + " of an earlier run gone")
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofSeconds(2))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              var existing = kube.namespaces().withName(namespace).get();
+              return existing == null || existing.getMetadata().getDeletionTimestamp() == null;
+            });
     InstallCommand install =
         new Helm(chart)
             .install()
