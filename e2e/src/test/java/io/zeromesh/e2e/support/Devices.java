@@ -2,6 +2,7 @@ package io.zeromesh.e2e.support;
 
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -67,6 +68,19 @@ public final class Devices {
    * worker}, see {@link Workers}) or else the device pods.
    */
   public List<Pod> pods(ZmqKind kind, String name, boolean workers) {
+    return ownedPods(kind, name).stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .filter(p -> "Running".equals(p.getStatus().getPhase()))
+        .filter(
+            p ->
+                workers
+                    == p.getSpec().getContainers().stream()
+                        .anyMatch(c -> "worker".equals(c.getName())))
+        .toList();
+  }
+
+  /** Every pod of the resource, in any phase, by name. */
+  private List<Pod> ownedPods(ZmqKind kind, String name) {
     GenericKubernetesResource owner = get(kind, name);
     if (owner == null) {
       return List.of();
@@ -83,15 +97,46 @@ public final class Devices {
             .collect(Collectors.toSet());
     return kube.pods().inNamespace(namespace).list().getItems().stream()
         .filter(p -> replicaSets.stream().anyMatch(uid -> ownedBy(p, uid)))
-        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-        .filter(p -> "Running".equals(p.getStatus().getPhase()))
-        .filter(
-            p ->
-                workers
-                    == p.getSpec().getContainers().stream()
-                        .anyMatch(c -> "worker".equals(c.getName())))
         .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
         .toList();
+  }
+
+  /**
+   * A pod of the resource whose container cannot start or keeps crashing, with the reason: waits on
+   * the resource stop at once then, instead of running into their bound.
+   */
+  private Optional<String> podTrouble(ZmqKind kind, String name) {
+    List<Pod> pods;
+    try {
+      pods = ownedPods(kind, name);
+    } catch (RuntimeException unreadable) {
+      return Optional.empty(); // the wait itself polls again
+    }
+    for (Pod pod : pods) {
+      for (ContainerStatus status : pod.getStatus().getContainerStatuses()) {
+        var waiting = status.getState().getWaiting();
+        if (waiting == null || waiting.getReason() == null) {
+          continue;
+        }
+        boolean fatal =
+            ProbeRun.FATAL_WAITING_REASONS.contains(waiting.getReason())
+                || ("CrashLoopBackOff".equals(waiting.getReason())
+                    && status.getRestartCount() != null
+                    && status.getRestartCount() >= 2);
+        if (fatal) {
+          String trouble =
+              "pod %s container %s: %s (%s)"
+                  .formatted(
+                      pod.getMetadata().getName(),
+                      status.getName(),
+                      waiting.getReason(),
+                      waiting.getMessage());
+          Step.log("%s/%s is in trouble: %s", kind.kind(), name, trouble);
+          return Optional.of(trouble);
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /** The Secret owned by the resource that holds the given key (e.g. the CURVE keypair). */
@@ -128,6 +173,9 @@ public final class Devices {
         .atMost(atMost)
         .pollInterval(Duration.ofSeconds(1))
         .ignoreExceptions()
+        .failFast(
+            "pods of %s/%s failing".formatted(kind.kind(), name),
+            () -> podTrouble(kind, name).isPresent())
         .until(
             () -> {
               List<Pod> pods = pods(kind, name, workers);
@@ -163,6 +211,9 @@ public final class Devices {
         .atMost(atMost)
         .pollInterval(Duration.ofSeconds(1))
         .ignoreExceptions()
+        .failFast(
+            "pods of %s/%s failing".formatted(kind.kind(), name),
+            () -> podTrouble(kind, name).isPresent())
         .until(
             () -> {
               GenericKubernetesResource current = get(kind, name);

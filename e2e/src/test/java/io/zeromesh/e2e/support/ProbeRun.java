@@ -13,6 +13,15 @@ import java.util.Optional;
 
 /** A probe Job that was started; ends in a {@link ProbeResult}. */
 public final class ProbeRun {
+  static final List<String> FATAL_WAITING_REASONS =
+      List.of(
+          "ErrImagePull",
+          "ImagePullBackOff",
+          "ErrImageNeverPull",
+          "InvalidImageName",
+          "CreateContainerConfigError",
+          "CreateContainerError");
+
   private final KubernetesClient kube;
   private final String namespace;
   private final Probe probe;
@@ -39,6 +48,7 @@ public final class ProbeRun {
         .atMost(atMost)
         .pollInterval(Duration.ofMillis(500))
         .ignoreExceptions()
+        .failFast("probe " + name() + " cannot start", () -> cannotStart().isPresent())
         .until(
             () ->
                 probeContainer()
@@ -60,6 +70,7 @@ public final class ProbeRun {
         .atMost(atMost)
         .pollInterval(Duration.ofSeconds(1))
         .ignoreExceptions()
+        .failFast("probe " + name() + " cannot start", () -> cannotStart().isPresent())
         .until(this::finished);
     Pod pod = pod().orElseThrow(() -> new AssertionError("probe " + name() + " has no pod"));
     String log =
@@ -99,6 +110,26 @@ public final class ProbeRun {
     boolean done = (succeeded != null && succeeded > 0) || (failed != null && failed > 0);
     // The Job counts the pod before the kubelet has always reported the exit code: wait for both.
     return done && probeContainer().map(c -> c.getState().getTerminated() != null).orElse(false);
+  }
+
+  /**
+   * Why the probe container can never start (image missing, bad configuration), if so: a wait that
+   * would only run into its bound stops at once instead, with the reason in the log.
+   */
+  private Optional<String> cannotStart() {
+    Optional<ContainerStatus> container;
+    try {
+      container = probeContainer();
+    } catch (RuntimeException unreadable) {
+      return Optional.empty(); // the wait itself polls again
+    }
+    Optional<String> reason =
+        container
+            .map(c -> c.getState().getWaiting())
+            .map(w -> w.getReason() + ": " + w.getMessage())
+            .filter(r -> FATAL_WAITING_REASONS.stream().anyMatch(r::startsWith));
+    reason.ifPresent(r -> Step.log("probe %s cannot start: %s", name(), r));
+    return reason;
   }
 
   Optional<Pod> pod() {
