@@ -1,0 +1,13 @@
+# Operator targets (included by the root Makefile).
+
+OPERATOR_GENERATED := operator/target/kubernetes
+
+.PHONY: operator-build crds
+
+operator-build: ## build the operator (Quarkus fast-jar, CRDs and RBAC under operator/target), no tests
+	$(MVN) -pl operator package -DskipTests
+
+crds: operator-build ## regenerate the CRDs from the operator's API types and copy them to crds/
+	rm -f crds/*.zeromesh.io-v1.yml
+	cp $(OPERATOR_GENERATED)/*.zeromesh.io-v1.yml crds/
+	@ls -1 crds/*.yml

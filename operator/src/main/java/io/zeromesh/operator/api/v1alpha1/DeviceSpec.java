@@ -1,0 +1,201 @@
+package io.zeromesh.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.Toleration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What every device kind has: sockets, security, and how its pod runs. */
+public abstract class DeviceSpec {
+  /** ZMTP socket options of both sockets. */
+  @JsonPropertyDescription("ZMTP socket options of both sockets; unset options keep the defaults.")
+  private SocketOptions socketOptions;
+
+  /** CURVE encryption and client authentication. */
+  @JsonPropertyDescription("CURVE encryption and client authentication of both sockets.")
+  private CurveSpec curve;
+
+  /** A NetworkPolicy for the device pod. */
+  @JsonPropertyDescription("A NetworkPolicy for the device pod; off unless enabled.")
+  private NetworkPolicySpec networkPolicy;
+
+  /** Device image; empty: the operator's default (ZEROMESH_BROKER_IMAGE). */
+  @JsonPropertyDescription(
+      "Device image; empty: the operator's default (its ZEROMESH_BROKER_IMAGE setting).")
+  private String image;
+
+  /** Pull policy of the device image; empty: the operator's default. */
+  @JsonPropertyDescription(
+      "Pull policy of the device image; empty: the operator's default"
+          + " (ZEROMESH_BROKER_IMAGE_PULL_POLICY, IfNotPresent).")
+  private ImagePullPolicy imagePullPolicy;
+
+  /** CPU and memory of the device container. */
+  @JsonPropertyDescription("CPU and memory requests and limits of the device container.")
+  private ResourceRequirements resources;
+
+  /** Node labels the device pod must match. */
+  @JsonPropertyDescription("Node labels the device pod must match.")
+  private Map<String, String> nodeSelector = new LinkedHashMap<>();
+
+  /** Tolerations of the device pod. */
+  @JsonPropertyDescription("Tolerations of the device pod.")
+  private List<Toleration> tolerations = new ArrayList<>();
+
+  /** Affinity of the device pod. */
+  @JsonPropertyDescription("Affinity and anti-affinity of the device pod.")
+  private Affinity affinity;
+
+  /** Priority class of the device pod. */
+  @JsonPropertyDescription("Priority class of the device pod.")
+  private String priorityClassName;
+
+  /** Extra labels on every object the operator makes for this resource and on the device pod. */
+  @JsonPropertyDescription(
+      "Extra labels on every object made for this resource and on the device pod. The"
+          + " app.kubernetes.io labels of the operator win over these.")
+  private Map<String, String> labels = new LinkedHashMap<>();
+
+  /** Extra annotations on every object the operator makes and on the device pod. */
+  @JsonPropertyDescription(
+      "Extra annotations on every object made for this resource and on the device pod.")
+  private Map<String, String> annotations = new LinkedHashMap<>();
+
+  /** Log level of the device: debug, info, warn or error. */
+  @JsonPropertyDescription("Log level of the device: debug, info, warn or error (default info).")
+  @Pattern("^(debug|info|warn|error)$")
+  private String logLevel;
+
+  /** Log format of the device: plain or json. */
+  @JsonPropertyDescription("Log format of the device: plain or json (default plain).")
+  @Pattern("^(plain|json)$")
+  private String logFormat;
+
+  /** The frontend of this kind. */
+  public abstract FrontendSpec frontend();
+
+  /** The backend of this kind. */
+  public abstract BackendSpec backend();
+
+  public SocketOptions getSocketOptions() {
+    return socketOptions;
+  }
+
+  public void setSocketOptions(SocketOptions socketOptions) {
+    this.socketOptions = socketOptions;
+  }
+
+  public CurveSpec getCurve() {
+    return curve;
+  }
+
+  public void setCurve(CurveSpec curve) {
+    this.curve = curve;
+  }
+
+  /** True when CURVE is on. */
+  public boolean curveEnabled() {
+    return curve != null && curve.enabled();
+  }
+
+  public NetworkPolicySpec getNetworkPolicy() {
+    return networkPolicy;
+  }
+
+  public void setNetworkPolicy(NetworkPolicySpec networkPolicy) {
+    this.networkPolicy = networkPolicy;
+  }
+
+  public String getImage() {
+    return image;
+  }
+
+  public void setImage(String image) {
+    this.image = image;
+  }
+
+  public ImagePullPolicy getImagePullPolicy() {
+    return imagePullPolicy;
+  }
+
+  public void setImagePullPolicy(ImagePullPolicy imagePullPolicy) {
+    this.imagePullPolicy = imagePullPolicy;
+  }
+
+  public ResourceRequirements getResources() {
+    return resources;
+  }
+
+  public void setResources(ResourceRequirements resources) {
+    this.resources = resources;
+  }
+
+  public Map<String, String> getNodeSelector() {
+    return nodeSelector == null ? Map.of() : nodeSelector;
+  }
+
+  public void setNodeSelector(Map<String, String> nodeSelector) {
+    this.nodeSelector = nodeSelector;
+  }
+
+  public List<Toleration> getTolerations() {
+    return tolerations == null ? List.of() : tolerations;
+  }
+
+  public void setTolerations(List<Toleration> tolerations) {
+    this.tolerations = tolerations;
+  }
+
+  public Affinity getAffinity() {
+    return affinity;
+  }
+
+  public void setAffinity(Affinity affinity) {
+    this.affinity = affinity;
+  }
+
+  public String getPriorityClassName() {
+    return priorityClassName;
+  }
+
+  public void setPriorityClassName(String priorityClassName) {
+    this.priorityClassName = priorityClassName;
+  }
+
+  public Map<String, String> getLabels() {
+    return labels == null ? Map.of() : labels;
+  }
+
+  public void setLabels(Map<String, String> labels) {
+    this.labels = labels;
+  }
+
+  public Map<String, String> getAnnotations() {
+    return annotations == null ? Map.of() : annotations;
+  }
+
+  public void setAnnotations(Map<String, String> annotations) {
+    this.annotations = annotations;
+  }
+
+  public String getLogLevel() {
+    return logLevel;
+  }
+
+  public void setLogLevel(String logLevel) {
+    this.logLevel = logLevel;
+  }
+
+  public String getLogFormat() {
+    return logFormat;
+  }
+
+  public void setLogFormat(String logFormat) {
+    this.logFormat = logFormat;
+  }
+}

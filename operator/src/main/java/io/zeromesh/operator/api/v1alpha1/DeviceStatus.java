@@ -1,0 +1,62 @@
+package io.zeromesh.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** What every device kind reports. */
+public abstract class DeviceStatus {
+  /** The metadata.generation this status describes. */
+  @JsonPropertyDescription("The metadata.generation this status describes.")
+  private Long observedGeneration;
+
+  /** Ready (and WorkersReady for kinds with workers), with a reason and a message. */
+  @JsonPropertyDescription(
+      "Conditions: Ready (reasons Available, Progressing, DeviceUnavailable, InvalidSpec,"
+          + " ReferenceNotFound) and, with workers, WorkersReady.")
+  private List<Condition> conditions = new ArrayList<>();
+
+  /** Where peers connect. */
+  @JsonPropertyDescription("Where peers connect to the device.")
+  private Endpoints endpoints;
+
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
+
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions;
+  }
+
+  public Endpoints getEndpoints() {
+    return endpoints;
+  }
+
+  public void setEndpoints(Endpoints endpoints) {
+    this.endpoints = endpoints;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o != null
+        && o.getClass() == getClass()
+        && Objects.equals(observedGeneration, ((DeviceStatus) o).observedGeneration)
+        && Objects.equals(conditions, ((DeviceStatus) o).conditions)
+        && Objects.equals(endpoints, ((DeviceStatus) o).endpoints);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(observedGeneration, conditions, endpoints);
+  }
+}

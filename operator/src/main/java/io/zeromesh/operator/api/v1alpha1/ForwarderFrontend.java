@@ -1,0 +1,26 @@
+package io.zeromesh.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+
+/** Frontend of a forwarder: the XSUB socket publishers connect to. */
+public class ForwarderFrontend extends FrontendSpec {
+  /** TCP port of the socket and of its Service (default 5557). */
+  @JsonPropertyDescription("TCP port of the socket and of its Service (1-65535, default 5557).")
+  @Default("5557")
+  @Min(1)
+  @Max(65535)
+  private Integer port = 5557;
+
+  @Override
+  public Integer getPort() {
+    return port == null ? 5557 : port;
+  }
+
+  @Override
+  public void setPort(Integer port) {
+    this.port = port;
+  }
+}

@@ -1,0 +1,48 @@
+package io.zeromesh.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+
+/**
+ * The frontend socket of a device and its Service. Each kind has its own subclass, only to carry
+ * its own default port in the schema.
+ */
+public abstract class FrontendSpec {
+  /** Type of the frontend Service; the backend Service is always ClusterIP. */
+  @JsonPropertyDescription(
+      "Type of the frontend Service (ClusterIP, NodePort or LoadBalancer). The backend Service is"
+          + " always ClusterIP.")
+  @Default("ClusterIP")
+  private ServiceType serviceType = ServiceType.ClusterIP;
+
+  /** Node port of the frontend when serviceType is NodePort or LoadBalancer; empty: allocated. */
+  @JsonPropertyDescription(
+      "Node port of the frontend when serviceType is NodePort or LoadBalancer. Empty: the cluster"
+          + " allocates one (reported in status.endpoints.frontendNodePort).")
+  @Min(1)
+  @Max(65535)
+  private Integer nodePort;
+
+  /** TCP port of the frontend socket and of its Service. */
+  public abstract Integer getPort();
+
+  public abstract void setPort(Integer port);
+
+  public ServiceType getServiceType() {
+    return serviceType == null ? ServiceType.ClusterIP : serviceType;
+  }
+
+  public void setServiceType(ServiceType serviceType) {
+    this.serviceType = serviceType;
+  }
+
+  public Integer getNodePort() {
+    return nodePort;
+  }
+
+  public void setNodePort(Integer nodePort) {
+    this.nodePort = nodePort;
+  }
+}

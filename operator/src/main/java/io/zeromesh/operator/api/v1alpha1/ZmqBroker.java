@@ -1,0 +1,51 @@
+package io.zeromesh.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonClassDescription;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** A ZeroMQ queue device (ROUTER/DEALER) that spreads requests over workers. */
+@Group("zeromesh.io")
+@Version("v1alpha1")
+@ShortNames("zbroker")
+@Categories("zeromesh")
+@JsonClassDescription("A ZeroMQ queue device (ROUTER/DEALER) that spreads requests over workers.")
+@AdditionalPrinterColumn(
+    name = "Ready",
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+    type = Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Reason",
+    priority = 1,
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason",
+    type = Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Endpoint",
+    jsonPath = ".status.endpoints.frontend",
+    type = Type.STRING)
+@AdditionalPrinterColumn(name = "Workers", jsonPath = ".status.workers", type = Type.STRING)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
+public class ZmqBroker extends CustomResource<ZmqBrokerSpec, ZmqBrokerStatus>
+    implements Namespaced, ZmqDevice {
+
+  @Override
+  public DeviceKind deviceKind() {
+    return DeviceKind.BROKER;
+  }
+
+  @Override
+  public DeviceSpec deviceSpec() {
+    return getSpec();
+  }
+
+  @Override
+  protected ZmqBrokerSpec initSpec() {
+    return new ZmqBrokerSpec();
+  }
+}

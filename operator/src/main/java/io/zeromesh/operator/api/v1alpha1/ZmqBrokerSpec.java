@@ -1,0 +1,57 @@
+package io.zeromesh.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+
+/** A queue device (ROUTER frontend, DEALER backend) and, optionally, its workers. */
+public class ZmqBrokerSpec extends DeviceSpec {
+  /** Frontend: where clients (REQ, DEALER) connect. */
+  @JsonPropertyDescription("Frontend (ROUTER): where clients (REQ, DEALER) connect.")
+  @Default("{}")
+  private BrokerFrontend frontend = new BrokerFrontend();
+
+  /** Backend: where workers (REP, DEALER) connect. */
+  @JsonPropertyDescription("Backend (DEALER): where workers (REP, DEALER) connect.")
+  @Default("{}")
+  private BrokerBackend backend = new BrokerBackend();
+
+  /** Worker pods run next to the device; empty: none (workers are run elsewhere). */
+  @JsonPropertyDescription(
+      "Worker pods the operator runs, connected to the backend; empty: none (workers run"
+          + " elsewhere).")
+  private WorkersSpec workers;
+
+  @Override
+  public BrokerFrontend frontend() {
+    return getFrontend();
+  }
+
+  @Override
+  public BrokerBackend backend() {
+    return getBackend();
+  }
+
+  public BrokerFrontend getFrontend() {
+    return frontend == null ? new BrokerFrontend() : frontend;
+  }
+
+  public void setFrontend(BrokerFrontend frontend) {
+    this.frontend = frontend;
+  }
+
+  public BrokerBackend getBackend() {
+    return backend == null ? new BrokerBackend() : backend;
+  }
+
+  public void setBackend(BrokerBackend backend) {
+    this.backend = backend;
+  }
+
+  public WorkersSpec getWorkers() {
+    return workers;
+  }
+
+  public void setWorkers(WorkersSpec workers) {
+    this.workers = workers;
+  }
+}

@@ -1,0 +1,50 @@
+package io.zeromesh.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonClassDescription;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** A ZeroMQ pub-sub forwarder (XSUB/XPUB), optionally cascaded from other forwarders. */
+@Group("zeromesh.io")
+@Version("v1alpha1")
+@ShortNames("zfwd")
+@Categories("zeromesh")
+@JsonClassDescription("A ZeroMQ pub-sub forwarder (XSUB/XPUB), optionally cascaded from other forwarders.")
+@AdditionalPrinterColumn(
+    name = "Ready",
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+    type = Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Reason",
+    priority = 1,
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason",
+    type = Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Endpoint",
+    jsonPath = ".status.endpoints.frontend",
+    type = Type.STRING)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
+public class ZmqForwarder extends CustomResource<ZmqForwarderSpec, ZmqForwarderStatus>
+    implements Namespaced, ZmqDevice {
+
+  @Override
+  public DeviceKind deviceKind() {
+    return DeviceKind.FORWARDER;
+  }
+
+  @Override
+  public DeviceSpec deviceSpec() {
+    return getSpec();
+  }
+
+  @Override
+  protected ZmqForwarderSpec initSpec() {
+    return new ZmqForwarderSpec();
+  }
+}

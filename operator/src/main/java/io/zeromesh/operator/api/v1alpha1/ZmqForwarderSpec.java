@@ -1,0 +1,116 @@
+package io.zeromesh.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Min;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A pub-sub forwarder (XSUB frontend, XPUB backend), optionally fed by upstreams. */
+public class ZmqForwarderSpec extends DeviceSpec {
+  /** Frontend: where publishers connect. */
+  @JsonPropertyDescription("Frontend (XSUB): where publishers connect.")
+  @Default("{}")
+  private ForwarderFrontend frontend = new ForwarderFrontend();
+
+  /** Backend: where subscribers connect. */
+  @JsonPropertyDescription("Backend (XPUB): where subscribers connect.")
+  @Default("{}")
+  private ForwarderBackend backend = new ForwarderBackend();
+
+  /** Other publishers this forwarder subscribes to, besides those connecting to its frontend. */
+  @JsonPropertyDescription(
+      "Upstreams the frontend also connects out to and subscribes at: other ZmqForwarders (a"
+          + " cascade) or raw endpoints.")
+  private List<UpstreamSpec> upstreams = new ArrayList<>();
+
+  /** Replays the latest message of each topic to a new subscription. */
+  @JsonPropertyDescription("Replays the latest message of each topic to each new subscription.")
+  @Default("false")
+  private Boolean lastValueCache = false;
+
+  /** Sent to each new subscriber when it subscribes; empty: off. */
+  @JsonPropertyDescription(
+      "Sent to each new subscriber when it subscribes (the subscriber must subscribe to this"
+          + " prefix too); empty: off.")
+  private String welcomeMessage;
+
+  /** Start gate: holds published messages until this many subscribers are subscribed. */
+  @JsonPropertyDescription(
+      "Start gate: holds published messages until this many subscribers are subscribed; 0: off.")
+  @Default("0")
+  @Min(0)
+  private Integer minSubscribers = 0;
+
+  /** Messages the start gate holds at most. */
+  @JsonPropertyDescription("Messages the start gate holds at most.")
+  @Default("100000")
+  @Min(1)
+  private Integer startGateBuffer = 100000;
+
+  @Override
+  public ForwarderFrontend frontend() {
+    return getFrontend();
+  }
+
+  @Override
+  public ForwarderBackend backend() {
+    return getBackend();
+  }
+
+  public ForwarderFrontend getFrontend() {
+    return frontend == null ? new ForwarderFrontend() : frontend;
+  }
+
+  public void setFrontend(ForwarderFrontend frontend) {
+    this.frontend = frontend;
+  }
+
+  public ForwarderBackend getBackend() {
+    return backend == null ? new ForwarderBackend() : backend;
+  }
+
+  public void setBackend(ForwarderBackend backend) {
+    this.backend = backend;
+  }
+
+  public List<UpstreamSpec> getUpstreams() {
+    return upstreams == null ? List.of() : upstreams;
+  }
+
+  public void setUpstreams(List<UpstreamSpec> upstreams) {
+    this.upstreams = upstreams;
+  }
+
+  public Boolean getLastValueCache() {
+    return lastValueCache;
+  }
+
+  public void setLastValueCache(Boolean lastValueCache) {
+    this.lastValueCache = lastValueCache;
+  }
+
+  public String getWelcomeMessage() {
+    return welcomeMessage;
+  }
+
+  public void setWelcomeMessage(String welcomeMessage) {
+    this.welcomeMessage = welcomeMessage;
+  }
+
+  public Integer getMinSubscribers() {
+    return minSubscribers;
+  }
+
+  public void setMinSubscribers(Integer minSubscribers) {
+    this.minSubscribers = minSubscribers;
+  }
+
+  public Integer getStartGateBuffer() {
+    return startGateBuffer;
+  }
+
+  public void setStartGateBuffer(Integer startGateBuffer) {
+    this.startGateBuffer = startGateBuffer;
+  }
+}
