@@ -1,0 +1,130 @@
+package io.zeromesh.broker.admin;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.zeromesh.broker.device.Device;
+import io.zeromesh.broker.device.DeviceException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The device's HTTP admin endpoints (JDK HTTP server, one small thread pool): {@code GET /healthz}
+ * (200 while the device thread runs), {@code GET /readyz} (200 once both sockets are bound and the
+ * device runs, 503 otherwise), {@code GET /metrics} (Prometheus text), {@code POST /pause} and
+ * {@code POST /resume}.
+ */
+public final class AdminServer implements AutoCloseable {
+  private final HttpServer server;
+  private final ExecutorService executor;
+
+  private AdminServer(HttpServer server, ExecutorService executor) {
+    this.server = server;
+    this.executor = executor;
+  }
+
+  /** Binds {@code address:port} and serves {@code device}. */
+  public static AdminServer start(String address, int port, Device device) {
+    HttpServer server;
+    try {
+      server = HttpServer.create(new InetSocketAddress(address, port), 16);
+    } catch (IOException e) {
+      throw new DeviceException(
+          "cannot bind admin server " + address + ":" + port + " (--admin-port): " + e, e);
+    }
+    ExecutorService executor =
+        Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "zeromesh-admin");
+              t.setDaemon(true);
+              return t;
+            });
+    server.setExecutor(executor);
+    server.createContext(
+        "/healthz",
+        ex -> {
+          if (allow(ex, "GET")) {
+            boolean alive = device.isAlive();
+            reply(ex, alive ? 200 : 503, alive ? "ok\n" : "device stopped\n", "text/plain");
+          }
+        });
+    server.createContext(
+        "/readyz",
+        ex -> {
+          if (allow(ex, "GET")) {
+            boolean ready = device.isReady();
+            reply(ex, ready ? 200 : 503, ready ? "ready\n" : "not ready\n", "text/plain");
+          }
+        });
+    server.createContext(
+        "/metrics",
+        ex -> {
+          if (allow(ex, "GET")) {
+            reply(ex, 200, device.metrics().render(), "text/plain; version=0.0.4; charset=utf-8");
+          }
+        });
+    server.createContext(
+        "/pause",
+        ex -> {
+          if (allow(ex, "POST")) {
+            boolean ok = device.pause();
+            reply(ex, ok ? 200 : 503, ok ? "paused\n" : "device not running\n", "text/plain");
+          }
+        });
+    server.createContext(
+        "/resume",
+        ex -> {
+          if (allow(ex, "POST")) {
+            boolean ok = device.resume();
+            reply(ex, ok ? 200 : 503, ok ? "resumed\n" : "device not running\n", "text/plain");
+          }
+        });
+    server.start();
+    return new AdminServer(server, executor);
+  }
+
+  /** The bound port. */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+
+  private static boolean allow(HttpExchange ex, String method) throws IOException {
+    boolean exact = ex.getRequestURI().getPath().equals(ex.getHttpContext().getPath());
+    if (!exact) {
+      reply(ex, 404, "not found\n", "text/plain");
+      return false;
+    }
+    boolean ok =
+        method.equals(ex.getRequestMethod())
+            || ("GET".equals(method) && "HEAD".equals(ex.getRequestMethod()));
+    if (!ok) {
+      ex.getResponseHeaders().add("Allow", method);
+      reply(ex, 405, "method not allowed\n", "text/plain");
+    }
+    return ok;
+  }
+
+  private static void reply(HttpExchange ex, int status, String body, String type)
+      throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", type);
+    boolean head = "HEAD".equals(ex.getRequestMethod());
+    ex.sendResponseHeaders(status, head ? -1 : bytes.length);
+    if (!head) {
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(bytes);
+      }
+    }
+    ex.close();
+  }
+}

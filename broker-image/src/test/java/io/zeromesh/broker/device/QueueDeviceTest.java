@@ -1,0 +1,178 @@
+package io.zeromesh.broker.device;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.zeromesh.broker.device.DeviceMetrics.Side;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMsg;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class QueueDeviceTest {
+  @Test
+  void threeClientsThreeWorkersEveryReplyToItsClientEveryWorkerServes() throws Exception {
+    try (TestDevices.Running q = TestDevices.start("queue");
+        ZContext ctx = new ZContext()) {
+      AtomicBoolean stop = new AtomicBoolean();
+      Map<String, AtomicInteger> served = new ConcurrentHashMap<>();
+      ExecutorService pool = Executors.newFixedThreadPool(6);
+      List<Future<?>> workers = new ArrayList<>();
+      for (int w = 0; w < 3; w++) {
+        String name = "worker-" + w;
+        served.put(name, new AtomicInteger());
+        ZMQ.Socket rep = ctx.createSocket(SocketType.REP);
+        rep.setReceiveTimeOut(100);
+        rep.connect(q.backendEndpoint());
+        workers.add(
+            pool.submit(
+                () -> {
+                  while (!stop.get()) {
+                    String req = rep.recvStr();
+                    if (req == null) {
+                      continue;
+                    }
+                    served.get(name).incrementAndGet();
+                    rep.send(req + "|" + name);
+                  }
+                  return null;
+                }));
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> q.metrics().peers(Side.BACKEND) == 3);
+      List<Future<List<String>>> clients = new ArrayList<>();
+      for (int c = 0; c < 3; c++) {
+        String client = "client-" + c;
+        ZMQ.Socket req = ctx.createSocket(SocketType.REQ);
+        req.setReceiveTimeOut(5000);
+        req.connect(q.frontendEndpoint());
+        clients.add(
+            pool.submit(
+                () -> {
+                  List<String> replies = new ArrayList<>();
+                  for (int i = 0; i < 60; i++) {
+                    req.send(client + ":" + i);
+                    replies.add(req.recvStr());
+                  }
+                  return replies;
+                }));
+      }
+      for (int c = 0; c < 3; c++) {
+        List<String> replies = clients.get(c).get(30, TimeUnit.SECONDS);
+        for (int i = 0; i < 60; i++) {
+          assertNotNull(replies.get(i), "reply " + i + " of client-" + c);
+          assertTrue(
+              replies.get(i).startsWith("client-" + c + ":" + i + "|worker-"), replies.get(i));
+        }
+      }
+      stop.set(true);
+      for (Future<?> w : workers) {
+        w.get(5, TimeUnit.SECONDS);
+      }
+      pool.shutdown();
+      int total = 0;
+      for (Map.Entry<String, AtomicInteger> e : served.entrySet()) {
+        assertTrue(e.getValue().get() > 0, e.getKey() + " served nothing");
+        total += e.getValue().get();
+      }
+      assertEquals(180, total);
+    }
+  }
+
+  @Test
+  void multipartMessagesPassIntactAndInOrderAndAreCounted() throws Exception {
+    try (TestDevices.Running q = TestDevices.start("queue");
+        ZContext ctx = new ZContext()) {
+      ZMQ.Socket worker = ctx.createSocket(SocketType.DEALER);
+      worker.setReceiveTimeOut(5000);
+      worker.connect(q.backendEndpoint());
+      ZMQ.Socket client = ctx.createSocket(SocketType.DEALER);
+      client.setReceiveTimeOut(5000);
+      client.connect(q.frontendEndpoint());
+      await().atMost(Duration.ofSeconds(10)).until(() -> q.metrics().peers(Side.BACKEND) == 1);
+      Thread echo =
+          new Thread(
+              () -> {
+                for (int i = 0; i < 100; i++) {
+                  ZMsg m = ZMsg.recvMsg(worker);
+                  if (m == null) {
+                    return;
+                  }
+                  m.send(worker);
+                }
+              });
+      echo.start();
+      long payload = 0;
+      for (int i = 0; i < 100; i++) {
+        ZMsg m = new ZMsg();
+        m.add("");
+        m.add("part-a-" + i);
+        m.add(new byte[] {0, 1, 2, (byte) i});
+        m.add("tail");
+        payload += m.contentSize();
+        m.send(client);
+      }
+      for (int i = 0; i < 100; i++) {
+        ZMsg reply = ZMsg.recvMsg(client);
+        assertNotNull(reply, "reply " + i);
+        assertEquals(4, reply.size());
+        assertEquals("", reply.popString());
+        assertEquals("part-a-" + i, reply.popString());
+        assertArrayEquals(new byte[] {0, 1, 2, (byte) i}, reply.pop().getData());
+        assertEquals("tail", reply.popString());
+      }
+      echo.join(5000);
+      DeviceMetrics m = q.metrics();
+      assertEquals(100, m.messagesIn(Side.FRONTEND));
+      assertEquals(100, m.messagesOut(Side.BACKEND));
+      assertEquals(100, m.messagesIn(Side.BACKEND));
+      assertEquals(100, m.messagesOut(Side.FRONTEND));
+      // Requests carry the client's routing id (5 bytes from the ROUTER) on top of the payload.
+      assertEquals(payload + 100 * 5, m.bytesIn(Side.FRONTEND));
+      assertEquals(m.bytesIn(Side.FRONTEND), m.bytesOut(Side.BACKEND));
+      String text = m.render();
+      assertTrue(
+          text.contains("zeromesh_messages_total{socket=\"frontend\",direction=\"in\"} 100\n"),
+          text);
+      assertTrue(text.contains("zeromesh_connected_peers{socket=\"frontend\"} 1\n"), text);
+      assertTrue(text.contains("zeromesh_device_info{mode=\"queue\",version=\"0.1.0\"} 1"), text);
+    }
+  }
+
+  @Test
+  void repliesToAGoneClientAreCountedAsRefused() throws Exception {
+    try (TestDevices.Running q = TestDevices.start("queue");
+        ZContext ctx = new ZContext()) {
+      ZMQ.Socket worker = ctx.createSocket(SocketType.DEALER);
+      worker.setReceiveTimeOut(5000);
+      worker.connect(q.backendEndpoint());
+      await().atMost(Duration.ofSeconds(10)).until(() -> q.metrics().peers(Side.BACKEND) == 1);
+      ZMsg reply = new ZMsg();
+      reply.add("no-such-client".getBytes(StandardCharsets.UTF_8));
+      reply.add("");
+      reply.add("late");
+      reply.send(worker);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> q.metrics().dropped(Side.FRONTEND, DeviceMetrics.DropReason.REFUSED) == 1);
+      assertEquals(0, q.metrics().messagesOut(Side.FRONTEND));
+    }
+  }
+}
