@@ -1,0 +1,188 @@
+package io.zeromesh.broker.probe;
+
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What a probe run observed, and its one-line JSON summary. Not thread-safe: one probe thread
+ * records; the summary is read after it stopped.
+ */
+public final class ProbeStats {
+  private final String mode;
+  private final String identity;
+  private final long startNanos = System.nanoTime();
+  private final LatencyHistogram latency = new LatencyHistogram();
+  private final Map<String, Long> peers = new TreeMap<>();
+
+  /** Per sender stream: lowest and highest sequence seen, and how many arrived. */
+  private final Map<Long, long[]> streams = new HashMap<>();
+
+  private long sent;
+  private long received;
+  private long lostRequests;
+  private long resent;
+  private long firstNanos = -1;
+  private long lastNanos = -1;
+  private long endNanos = -1;
+
+  public ProbeStats(String mode, String identity) {
+    this.mode = mode;
+    this.identity = identity;
+  }
+
+  /** A message went out; {@code counts} when it marks progress for the rate (senders). */
+  public void sent(boolean counts) {
+    sent++;
+    if (counts) {
+      tick();
+    }
+  }
+
+  /** A retry of a request already counted as sent. */
+  public void resent() {
+    resent++;
+  }
+
+  /** A request given up after every retry. */
+  public void lostRequest() {
+    lostRequests++;
+  }
+
+  /**
+   * A message arrived: its payload (last frame), parsed when it is a probe payload, feeds latency
+   * and loss accounting; {@code peer} names its sender when it said so.
+   */
+  public void received(byte[] payload, String peer, boolean counts) {
+    received++;
+    if (counts) {
+      tick();
+    }
+    if (peer != null) {
+      peers.merge(peer, 1L, Long::sum);
+    }
+    ProbePayload p = ProbePayload.decode(payload);
+    if (p != null) {
+      latency.record(ProbePayload.nowMicros() - p.sentMicros());
+      long[] s = streams.computeIfAbsent(p.stream(), k -> new long[] {Long.MAX_VALUE, 0, 0});
+      s[0] = Math.min(s[0], p.sequence());
+      s[1] = Math.max(s[1], p.sequence());
+      s[2]++;
+    }
+  }
+
+  /** A reply to a request, whose round trip took {@code micros}. */
+  public void replied(long micros, String peer) {
+    received++;
+    tick();
+    latency.record(micros);
+    if (peer != null) {
+      peers.merge(peer, 1L, Long::sum);
+    }
+  }
+
+  public void finish() {
+    endNanos = System.nanoTime();
+  }
+
+  private void tick() {
+    long now = System.nanoTime();
+    if (firstNanos < 0) {
+      firstNanos = now;
+    }
+    lastNanos = now;
+  }
+
+  public long sent() {
+    return sent;
+  }
+
+  public long received() {
+    return received;
+  }
+
+  /**
+   * req: requests without a reply after every retry; receivers: messages missing inside the
+   * sequence range seen from each sender (a subscriber joining late misses nothing by this count).
+   */
+  public long lost() {
+    long gaps = 0;
+    for (long[] s : streams.values()) {
+      gaps += Math.max(0, s[1] - s[0] + 1 - s[2]);
+    }
+    return lostRequests + gaps;
+  }
+
+  public LatencyHistogram latency() {
+    return latency;
+  }
+
+  public Map<String, Long> peers() {
+    return peers;
+  }
+
+  /**
+   * Messages per second between the first and the last counted message (sent for pub and push,
+   * replies for req, received otherwise).
+   */
+  public double msgsPerSec() {
+    long n = mode.equals("pub") || mode.equals("push") ? sent : received;
+    if (n < 2 || lastNanos <= firstNanos) {
+      return 0;
+    }
+    return (n - 1) * 1e9 / (lastNanos - firstNanos);
+  }
+
+  /** The summary line (docs/contracts.md): one JSON object, no line breaks. */
+  public String toJson(boolean ok) {
+    long end = endNanos < 0 ? System.nanoTime() : endNanos;
+    StringBuilder json = new StringBuilder(256);
+    json.append("{\"mode\":").append(quote(mode));
+    json.append(",\"sent\":").append(sent);
+    json.append(",\"received\":").append(received);
+    json.append(",\"lost\":").append(lost());
+    json.append(",\"msgsPerSec\":").append(String.format(Locale.ROOT, "%.1f", msgsPerSec()));
+    json.append(",\"latencyP50Us\":").append(latency.percentile(0.50));
+    json.append(",\"latencyP99Us\":").append(latency.percentile(0.99));
+    json.append(",\"latencyMeanUs\":").append(String.format(Locale.ROOT, "%.1f", latency.mean()));
+    json.append(",\"latencyMaxUs\":").append(latency.max());
+    json.append(",\"peers\":{");
+    boolean first = true;
+    for (Map.Entry<String, Long> e : peers.entrySet()) {
+      if (!first) {
+        json.append(',');
+      }
+      first = false;
+      json.append(quote(e.getKey())).append(':').append(e.getValue());
+    }
+    json.append('}');
+    json.append(",\"resent\":").append(resent);
+    json.append(",\"identity\":").append(identity == null ? "null" : quote(identity));
+    json.append(",\"elapsedMs\":").append((end - startNanos) / 1_000_000);
+    json.append(",\"ok\":").append(ok);
+    return json.append('}').toString();
+  }
+
+  static String quote(String s) {
+    StringBuilder out = new StringBuilder(s.length() + 2).append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> {
+          if (c < 0x20) {
+            out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    return out.append('"').toString();
+  }
+}
