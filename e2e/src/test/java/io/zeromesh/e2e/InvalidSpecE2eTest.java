@@ -34,7 +34,7 @@ class InvalidSpecE2eTest {
     assertEquals("InvalidSpec", ready.get("reason"), () -> "Ready condition " + ready);
     String message = String.valueOf(ready.get("message"));
     assertTrue(
-        message.contains("frontendPort") || message.contains("backendPort"),
+        message.contains("spec.backend.port") || message.contains("spec.frontend.port"),
         () -> "the message names the field: " + message);
     assertTrue(
         ns.devices().pods(ZmqKind.BROKER, "clash", false).isEmpty(),

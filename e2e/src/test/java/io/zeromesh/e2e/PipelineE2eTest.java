@@ -46,21 +46,19 @@ class PipelineE2eTest {
             "work",
             Map.of(
                 "output",
-                Map.of("stage", "sink"),
-                "workers",
-                Map.of(
-                    "replicas",
-                    1,
-                    "template",
-                    // The worker pulls from its stage and pushes each task on, tagged with its
-                    // identity (the pod name), which the sink counts per worker.
-                    Workers.asMap(
-                        Workers.probeTemplate(
-                            "worker",
-                            "--endpoint",
-                            "$(ZEROMESH_INPUT)",
-                            "--output",
-                            "$(ZEROMESH_OUTPUT)")))));
+                Map.of("kind", ZmqKind.PIPELINE_STAGE.kind(), "name", "sink"),
+                "replicas",
+                1,
+                "template",
+                // The worker pulls from its stage and pushes each task on, its identity (the pod
+                // name) in front, which the sink counts per worker.
+                Workers.asMap(
+                    Workers.probeTemplate(
+                        "worker",
+                        "--endpoint",
+                        "$(ZEROMESH_INPUT)",
+                        "--output",
+                        "$(ZEROMESH_OUTPUT)"))));
     String workFrontend =
         Devices.frontendEndpoint(
             ns.devices().awaitReady(ZmqKind.PIPELINE_STAGE, "work", Duration.ofMinutes(3)));
