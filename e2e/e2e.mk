@@ -22,8 +22,9 @@ e2e: broker-image operator-image ## end-to-end suite: builds images, brings up a
 	  E2E_SKIP_BUILD=1 e2e/kind/load-images.sh; \
 	else \
 	  echo "e2e: no docker/kind here; using the local cluster (make cluster-up)"; \
-	  $(MAKE) --no-print-directory cluster-up cluster-load-images; \
-	  kubeconfig="$(ZEROMESH_CACHE)/local-cluster/kubeconfig"; \
+	  kubeconfig="$$($(MAKE) --no-print-directory -s cluster-up | tail -n 1)"; \
+	  [ -n "$$kubeconfig" ] || kubeconfig="$(ZEROMESH_CACHE)/local-cluster/kubeconfig"; \
+	  $(MAKE) --no-print-directory cluster-load-images; \
 	fi; \
 	start=$$(date +%s); \
 	KUBECONFIG="$$kubeconfig" $(MVN) -pl e2e verify -Pe2e $(E2E_MVN_ARGS); \
