@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# Builds the Kubernetes 1.20.2 control plane and node binaries from Debian's source package and
+# caches them under $ZEROMESH_CACHE/k8s/1.20.2/bin; lays out etcd, kube-apiserver and kubectl
+# for fabric8 kube-api-test under $ZEROMESH_CACHE/kube-api-test/k8s/1.20.2-linux-amd64.
+# Idempotent: when every binary is cached it only checks the layout (seconds).
+#
+#   build-binaries.sh            everything
+#   build-binaries.sh --api      only what kube-api-test needs (apiserver, controller-manager)
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+. "$here/lib.sh"
+
+only_api=false
+[ "${1:-}" = "--api" ] && only_api=true
+
+# Debian packages: the Go toolchain and build tools, etcd, and the fixed reflect2.
+BUILD_PACKAGES="golang-go rsync etcd-server golang-github-modern-go-reflect2-dev dpkg-dev gcc libc6-dev"
+
+missing_packages() {
+  local p out=""
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || out="$out $p"
+  done
+  echo "$out"
+}
+
+# Installs Debian packages without letting their maintainer scripts start services: etcd-server
+# would otherwise start a system etcd on 2379.
+apt_install() {
+  local missing guard=false
+  missing="$(missing_packages "$@")"
+  [ -z "$missing" ] && return 0
+  require_root
+  log "installing Debian packages:$missing"
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\n# zeromesh build-binaries.sh: no service starts during its installs\nexit 101\n' \
+      > /usr/sbin/policy-rc.d
+    chmod 755 /usr/sbin/policy-rc.d
+    guard=true
+  fi
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >&2 \
+    || { $guard && rm -f /usr/sbin/policy-rc.d; die "apt-get install failed"; }
+  $guard && rm -f /usr/sbin/policy-rc.d
+  return 0
+}
+
+# A system etcd (from the package's service) would take 2379 and a data dir we do not own.
+stop_system_etcd() {
+  if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+    systemctl disable --now etcd.service >/dev/null 2>&1 || true
+  fi
+  if [ -x /etc/init.d/etcd ] && pgrep -x etcd -u etcd >/dev/null 2>&1; then
+    /etc/init.d/etcd stop >/dev/null 2>&1 || true
+  fi
+}
+
+ensure_deb_src() {
+  if apt-cache showsrc kubernetes 2>/dev/null | grep -q "^Version: $K8S_DEB_VERSION-"; then
+    return 0
+  fi
+  require_root
+  log "adding a deb-src source for bookworm"
+  cat > /etc/apt/sources.list.d/zeromesh-deb-src.sources <<'SRC'
+# Added by ZeroMesh e2e/local-cluster/build-binaries.sh: Kubernetes sources for the local cluster.
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+  apt-get update -qq >&2
+  apt-cache showsrc kubernetes 2>/dev/null | grep -q "^Version: $K8S_DEB_VERSION-" \
+    || die "Debian's archive has no source kubernetes $K8S_DEB_VERSION"
+}
+
+# The unpacked tree, with the vendored reflect2 1.0.1 (segfaults under Go >= 1.18) replaced by
+# Debian's 1.0.2.
+ensure_source() {
+  local tree="$K8S_DIR/src/kubernetes"
+  if [ -f "$K8S_DIR/src/.ready" ]; then echo "$tree"; return 0; fi
+  ensure_deb_src
+  apt_install $BUILD_PACKAGES
+  log "fetching Debian source kubernetes $K8S_DEB_VERSION"
+  local tmp="$K8S_DIR/src.tmp"
+  rm -rf "$tmp" "$K8S_DIR/src"
+  mkdir -p "$tmp"
+  local full
+  full="$(apt-cache showsrc kubernetes | sed -n "s/^Version: \($K8S_DEB_VERSION-.*\)/\1/p" | head -1)"
+  (cd "$tmp" && apt-get source -qq "kubernetes=$full" >&2)
+  local unpacked
+  unpacked="$(find "$tmp" -mindepth 1 -maxdepth 1 -type d -name 'kubernetes-*' | head -1)"
+  [ -n "$unpacked" ] && [ -d "$unpacked/vendor" ] || die "source tree without vendor/ in $tmp"
+  mv "$unpacked" "$tmp/kubernetes"
+  local reflect2=/usr/share/gocode/src/github.com/modern-go/reflect2
+  [ -f "$reflect2/reflect2.go" ] || die "$reflect2 missing (golang-github-modern-go-reflect2-dev)"
+  rm -rf "$tmp/kubernetes/vendor/github.com/modern-go/reflect2"
+  cp -r "$reflect2" "$tmp/kubernetes/vendor/github.com/modern-go/reflect2"
+  # Keep only the tree: the .orig tarballs and .dsc are not needed again.
+  find "$tmp" -mindepth 1 -maxdepth 1 ! -name kubernetes -exec rm -rf {} +
+  mv "$tmp" "$K8S_DIR/src"
+  touch "$K8S_DIR/src/.ready"
+  echo "$tree"
+}
+
+# make WHAT=... in a GOPATH layout; copies the results into $K8S_BIN.
+go_build() {
+  local tree="$1"; shift
+  local gopath="$K8S_DIR/gopath"
+  mkdir -p "$gopath/src/k8s.io"
+  ln -sfn "$tree" "$gopath/src/k8s.io/kubernetes"
+  local what="" c
+  for c in "$@"; do what="$what cmd/$c"; done
+  log "building$what (several minutes on 2 cores)"
+  (
+    cd "$gopath/src/k8s.io/kubernetes"
+    export GOPATH="$gopath" GOCACHE="$K8S_DIR/go-build-cache" GOPROXY=off GOFLAGS=-mod=vendor
+    export KUBE_GIT_VERSION="v$K8S_VERSION" KUBE_GIT_COMMIT="$K8S_GIT_COMMIT" KUBE_GIT_TREE_STATE=clean
+    export KUBE_GIT_MAJOR=1 KUBE_GIT_MINOR=20
+    make WHAT="${what# }" >&2
+  )
+  mkdir -p "$K8S_BIN"
+  for c in "$@"; do
+    install -m 755 "$tree/_output/local/bin/linux/amd64/$c" "$K8S_BIN/$c.tmp"
+    mv "$K8S_BIN/$c.tmp" "$K8S_BIN/$c"
+  done
+}
+
+# The pod sandbox's pause process, static, from the tree's build/pause (tag 3.2 in 1.20).
+build_pause() {
+  local tree="$1"
+  apt_install gcc libc6-dev
+  gcc -Os -Wall -Werror -static -DVERSION=v3.2-zeromesh -o "$K8S_BIN/pause.tmp" \
+    "$tree/build/pause/linux/pause.c"
+  strip "$K8S_BIN/pause.tmp"
+  mv "$K8S_BIN/pause.tmp" "$K8S_BIN/pause"
+}
+
+# etcd, kube-apiserver and kubectl where fabric8 kube-api-test looks, so it never downloads.
+layout_kube_api_test() {
+  mkdir -p "$KUBE_API_TEST_BIN"
+  place "$K8S_BIN/kube-apiserver" "$KUBE_API_TEST_BIN/kube-apiserver"
+  place "$(command -v etcd)" "$KUBE_API_TEST_BIN/etcd"
+  place "$(command -v kubectl)" "$KUBE_API_TEST_BIN/kubectl"
+}
+
+# Copies an executable unless the same bytes are there; by rename, so that a test running the
+# old file meanwhile is not disturbed ("text file busy").
+place() {
+  cmp -s "$1" "$2" && return 0
+  install -m 755 "$1" "$2.tmp"
+  mv "$2.tmp" "$2"
+}
+
+main() {
+  local want="kube-apiserver kube-controller-manager"
+  $only_api || want="$K8S_COMPONENTS pause"
+  apt_install golang-go rsync etcd-server golang-github-modern-go-reflect2-dev
+  stop_system_etcd
+  command -v kubectl >/dev/null 2>&1 || die "kubectl not on PATH"
+
+  local missing="" c
+  for c in $want; do [ -x "$K8S_BIN/$c" ] || missing="$missing $c"; done
+  if [ -n "$missing" ]; then
+    local start tree
+    start=$(date +%s)
+    tree="$(ensure_source)"
+    # apiserver and controller-manager first: kube-api-test needs only those.
+    local first="" rest=""
+    for c in $missing; do
+      case "$c" in
+        kube-apiserver|kube-controller-manager) first="$first $c" ;;
+        pause) ;;
+        *) rest="$rest $c" ;;
+      esac
+    done
+    # shellcheck disable=SC2086
+    [ -n "$first" ] && go_build "$tree" $first && layout_kube_api_test
+    # shellcheck disable=SC2086
+    [ -n "$rest" ] && go_build "$tree" $rest
+    [ -x "$K8S_BIN/pause" ] || $only_api || build_pause "$tree"
+    log "built$missing in $(( $(date +%s) - start ))s"
+  fi
+  layout_kube_api_test
+  for c in ${want% pause}; do
+    "$K8S_BIN/$c" --version 2>&1 | grep -q "v$K8S_VERSION" || die "$K8S_BIN/$c does not report v$K8S_VERSION"
+  done
+  log "binaries ready in $K8S_BIN; kube-api-test layout in $KUBE_API_TEST_BIN"
+}
+
+main

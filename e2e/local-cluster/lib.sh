@@ -1,0 +1,131 @@
+# Shared settings of the local-cluster scripts; sourced, never run.
+# Everything lives outside the repository, under $ZEROMESH_CACHE, keyed by the Kubernetes version.
+
+K8S_VERSION=1.20.2
+# Debian's source package of that release (1.20.5+really1.20.2).
+K8S_DEB_VERSION=1.20.5+really1.20.2
+# The upstream commit of v1.20.2 (no .git in the Debian tarball, so it is given by hand).
+K8S_GIT_COMMIT=faecb196815e248d3ecfb03c680a4507229c2a56
+
+ZEROMESH_CACHE="${ZEROMESH_CACHE:-$HOME/.cache/zeromesh}"
+K8S_DIR="$ZEROMESH_CACHE/k8s/$K8S_VERSION"
+K8S_BIN="$K8S_DIR/bin"
+# The layout fabric8 kube-api-test reads: $KUBE_API_TEST_DIR/k8s/<version>-linux-amd64/.
+KUBE_API_TEST_DIR="$ZEROMESH_CACHE/kube-api-test"
+KUBE_API_TEST_BIN="$KUBE_API_TEST_DIR/k8s/$K8S_VERSION-linux-amd64"
+
+# The binaries build-binaries.sh produces; all must exist for the cache to count as complete.
+K8S_COMPONENTS="kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy"
+
+log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+require_root() {
+  [ "$(id -u)" = 0 ] || die "must run as root (installs packages, creates interfaces)"
+}
+
+missing_packages() {
+  local p out=""
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || out="$out $p"
+  done
+  echo "$out"
+}
+
+# Installs Debian packages without letting their maintainer scripts start services (etcd-server
+# would start a system etcd, containerd a system containerd).
+apt_install() {
+  local missing guard=false
+  missing="$(missing_packages "$@")"
+  [ -z "$missing" ] && return 0
+  require_root
+  log "installing Debian packages:$missing"
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\n# zeromesh local-cluster: no service starts during its installs\nexit 101\n' \
+      > /usr/sbin/policy-rc.d
+    chmod 755 /usr/sbin/policy-rc.d
+    guard=true
+  fi
+  local rc=0
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >&2 || rc=$?
+  if [ "$rc" != 0 ]; then
+    # A stale package list: refresh once and retry.
+    rc=0
+    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >&2 || rc=$?
+  fi
+  $guard && rm -f /usr/sbin/policy-rc.d
+  [ "$rc" = 0 ] || die "apt-get install$missing failed"
+}
+
+# Debian packages the node needs (the control plane's are in build-binaries.sh).
+NODE_PACKAGES="containerd runc containernetworking-plugins iptables conntrack dnsmasq-base busybox-static python3 openssl curl iproute2"
+
+# ---- the local cluster --------------------------------------------------------------------------
+# Persistent: PKI, configs, logs, containerd's content store (imported images survive down/up).
+CLUSTER_DIR="$ZEROMESH_CACHE/local-cluster"
+KUBECONFIG_OUT="$CLUSTER_DIR/kubeconfig"
+PKI_DIR="$CLUSTER_DIR/pki"
+CONF_DIR="$CLUSTER_DIR/config"
+LOG_DIR="$CLUSTER_DIR/logs"
+IMAGE_DIR="$CLUSTER_DIR/images"
+CONTAINERD_ROOT="$CLUSTER_DIR/containerd"
+KUBELET_ROOT="$CLUSTER_DIR/kubelet"
+# Volatile: pids, sockets, etcd data, container state; removed by down.sh.
+RUN_DIR="/run/zeromesh"
+PID_DIR="$RUN_DIR/pids"
+ETCD_DATA="$RUN_DIR/etcd"
+CONTAINERD_STATE="$RUN_DIR/containerd"
+CONTAINERD_SOCK="$RUN_DIR/containerd/containerd.sock"
+CNI_CONF_DIR="$RUN_DIR/cni/net.d"
+CNI_IPAM_DIR="$RUN_DIR/cni/ipam"
+DNS_DIR="$RUN_DIR/dns"
+
+NODE_NAME="zeromesh-node"
+# The node's address lives on a dummy interface of this machine only: never routed anywhere.
+NODE_IF="zm-node0"
+NODE_IP="${ZEROMESH_NODE_IP:-10.213.0.1}"
+BRIDGE="zmbr0"
+POD_CIDR="10.244.0.0/20"
+SERVICE_CIDR="10.96.0.0/16"
+KUBERNETES_SVC_IP="10.96.0.1"
+CLUSTER_DOMAIN="cluster.local"
+APISERVER_PORT=6443
+# etcd on loopback only (pods can reach the node address), off the default 2379/2380.
+ETCD_CLIENT_PORT=12379
+ETCD_PEER_PORT=12380
+APISERVER_URL="https://$NODE_IP:$APISERVER_PORT"
+
+PAUSE_IMAGE="zeromesh.local/pause:3.2"
+BUSYBOX_IMAGE="zeromesh.local/busybox:1.35"
+
+# Sysctls the cluster changes (kubelet's kernel tunables, forwarding, bridge netfilter, kube-proxy's
+# route_localnet); up.sh saves their values first and down.sh puts them back.
+SAVED_SYSCTLS="net/ipv4/ip_forward net/bridge/bridge-nf-call-iptables net/ipv4/conf/all/route_localnet
+vm/overcommit_memory vm/panic_on_oom kernel/panic kernel/panic_on_oops kernel/keys/root_maxkeys
+kernel/keys/root_maxbytes"
+
+kubectl_admin() { kubectl --kubeconfig "$KUBECONFIG_OUT" "$@"; }
+
+# pid of a component started by up.sh, if it still runs the binary it was started with.
+component_pid() {
+  local name="$1" pid
+  [ -f "$PID_DIR/$name.pid" ] || return 1
+  pid="$(cat "$PID_DIR/$name.pid")"
+  [ -n "$pid" ] && [ -d "/proc/$pid" ] || return 1
+  grep -qF "$(cat "$PID_DIR/$name.cmd" 2>/dev/null || echo "-no-cmd-")" "/proc/$pid/cmdline" 2>/dev/null || return 1
+  echo "$pid"
+}
+
+# Polls a command until it succeeds or the bound (seconds) passes.
+wait_for() {
+  local what="$1" bound="$2"; shift 2
+  local deadline=$(( $(date +%s) + bound ))
+  until "$@" >/dev/null 2>&1; do
+    [ "$(date +%s)" -lt "$deadline" ] || { log "timed out after ${bound}s waiting for $what"; return 1; }
+    sleep 0.5
+  done
+}
+
+# Components in start order; down.sh stops them in reverse.
+COMPONENTS="etcd kube-apiserver kube-controller-manager kube-scheduler containerd dnsmasq dns-watcher kubelet kube-proxy"
