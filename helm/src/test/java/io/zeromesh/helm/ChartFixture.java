@@ -56,12 +56,16 @@ final class ChartFixture {
 
   /** Renders the templates (not the CRDs) as `helm template` does, with a values file. */
   static String renderText(String valuesYaml) {
+    return renderText(valuesYaml, KUBE_VERSION);
+  }
+
+  static String renderText(String valuesYaml, String kubeVersion) {
     TemplateCommand template =
         helm()
             .template()
             .withName(RELEASE)
             .withNamespace(NAMESPACE)
-            .withKubeVersion(KUBE_VERSION)
+            .withKubeVersion(kubeVersion)
             .skipCrds();
     if (valuesYaml != null && !valuesYaml.isBlank()) {
       template = template.withValuesFile(writeTemp(valuesYaml));

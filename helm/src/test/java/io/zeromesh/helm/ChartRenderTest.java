@@ -17,6 +17,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Renders the chart with helm-java and checks the objects it produces. */
 @Timeout(120)
@@ -45,6 +47,21 @@ class ChartRenderTest {
     assertEquals("http", at(container, "readinessProbe", "httpGet", "port"));
     assertEquals("256Mi", at(container, "resources", "requests", "memory"));
     assertEquals("512Mi", at(container, "resources", "limits", "memory"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"1.20.2", "1.31.2"})
+  void rendersForTheLocalClusterAndKind(String kubeVersion) {
+    // 1.20.2: e2e/local-cluster's API server; 1.31: the kind node image.
+    String rendered = ChartFixture.renderText(null, kubeVersion);
+    assertTrue(rendered.contains("kind: Deployment"), rendered);
+  }
+
+  @Test
+  void refusesKubernetesOlderThanSupported() {
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> ChartFixture.renderText(null, "1.19.16"));
+    assertTrue(e.getMessage().contains("kubeVersion"), e.getMessage());
   }
 
   @Test
