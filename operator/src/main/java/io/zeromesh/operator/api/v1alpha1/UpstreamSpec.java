@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Where a forwarder also takes messages from: another ZmqForwarder (name, optionally namespace)
- * or a raw endpoint. Exactly one of name and endpoint.
+ * Where a forwarder also takes messages from: another ZmqForwarder (name, optionally namespace) or
+ * a raw endpoint. Exactly one of name and endpoint.
  */
 public class UpstreamSpec {
   /** Name of another ZmqForwarder whose backend this forwarder subscribes to. */

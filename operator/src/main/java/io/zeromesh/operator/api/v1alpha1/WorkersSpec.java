@@ -15,8 +15,8 @@ public class WorkersSpec {
   private Integer replicas = 1;
 
   /**
-   * Pod template of a worker. Every container gets ZEROMESH_BROKER (the backend endpoint) and,
-   * with CURVE, ZEROMESH_CURVE_SERVER_KEY.
+   * Pod template of a worker. Every container gets ZEROMESH_BROKER (the backend endpoint) and, with
+   * CURVE, ZEROMESH_CURVE_SERVER_KEY.
    */
   @JsonPropertyDescription(
       "Pod template of a worker. Every container gets ZEROMESH_BROKER (the backend endpoint) and,"

@@ -15,7 +15,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version("v1alpha1")
 @ShortNames("zfwd")
 @Categories("zeromesh")
-@JsonClassDescription("A ZeroMQ pub-sub forwarder (XSUB/XPUB), optionally cascaded from other forwarders.")
+@JsonClassDescription(
+    "A ZeroMQ pub-sub forwarder (XSUB/XPUB), optionally cascaded from other forwarders.")
 @AdditionalPrinterColumn(
     name = "Ready",
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",

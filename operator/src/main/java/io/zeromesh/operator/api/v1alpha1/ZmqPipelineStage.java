@@ -15,7 +15,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version("v1alpha1")
 @ShortNames("zstage")
 @Categories("zeromesh")
-@JsonClassDescription("A ZeroMQ pipeline stage: a streamer (PULL/PUSH) and the workers that pull from it.")
+@JsonClassDescription(
+    "A ZeroMQ pipeline stage: a streamer (PULL/PUSH) and the workers that pull from it.")
 @AdditionalPrinterColumn(
     name = "Ready",
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",

@@ -1,0 +1,48 @@
+package io.zeromesh.operator;
+
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.zeromesh.operator.resources.OperatorDefaults;
+import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/** The operator's settings (application.properties, overridable by ZEROMESH_* env), as beans. */
+public class OperatorConfiguration {
+  private static final Logger LOG = Logger.getLogger(OperatorConfiguration.class);
+
+  @ConfigProperty(name = "zeromesh.broker-image")
+  String brokerImage;
+
+  @ConfigProperty(name = "zeromesh.broker-image-pull-policy")
+  String brokerImagePullPolicy;
+
+  @ConfigProperty(name = "zeromesh.leader-election")
+  boolean leaderElection;
+
+  @ConfigProperty(name = "zeromesh.leader-election-lease")
+  String leaseName;
+
+  @Produces
+  @Singleton
+  OperatorDefaults defaults() {
+    LOG.infof("default device image %s (pull policy %s)", brokerImage, brokerImagePullPolicy);
+    return new OperatorDefaults(brokerImage, brokerImagePullPolicy);
+  }
+
+  /**
+   * Leader election through a Lease in the operator's namespace, when ZEROMESH_LEADER_ELECTION is
+   * true; null (no election) otherwise, which the Quarkus Operator SDK accepts.
+   */
+  @Produces
+  @Dependent
+  LeaderElectionConfiguration leaderElection() {
+    if (!leaderElection) {
+      LOG.info("leader election off");
+      return null;
+    }
+    LOG.infof("leader election on, lease %s", leaseName);
+    return new LeaderElectionConfiguration(leaseName);
+  }
+}

@@ -1,0 +1,100 @@
+package io.zeromesh.operator.reconciler;
+
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.quarkiverse.operatorsdk.annotations.RBACRule;
+import io.zeromesh.operator.api.v1alpha1.ZmqBroker;
+import io.zeromesh.operator.api.v1alpha1.ZmqBrokerStatus;
+import io.zeromesh.operator.resources.Labels;
+import io.zeromesh.operator.resources.OperatorDefaults;
+import jakarta.inject.Inject;
+import java.util.concurrent.TimeUnit;
+
+/** Reconciles a ZmqBroker into its device, Services, Secrets and workers. */
+@ControllerConfiguration(
+    name = "zmqbroker",
+    maxReconciliationInterval =
+        @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
+@Workflow(
+    explicitInvocation = true,
+    dependents = {
+      @Dependent(
+          name = "curve-secret",
+          type = BrokerReconciler.CurveSecret.class,
+          reconcilePrecondition = Preconditions.CurveSecretWanted.class),
+      @Dependent(name = "frontend-service", type = BrokerReconciler.FrontendService.class),
+      @Dependent(name = "backend-service", type = BrokerReconciler.BackendService.class),
+      @Dependent(name = "device", type = BrokerReconciler.DeviceDeployment.class),
+      @Dependent(
+          name = "workers",
+          type = BrokerReconciler.WorkerDeployment.class,
+          reconcilePrecondition = Preconditions.WorkersWanted.class),
+      @Dependent(
+          name = "workers-disruption-budget",
+          type = BrokerReconciler.WorkerDisruptionBudget.class,
+          activationCondition = Preconditions.PolicyV1Served.class,
+          reconcilePrecondition = Preconditions.DisruptionBudgetWanted.class),
+      @Dependent(
+          name = "network-policy",
+          type = BrokerReconciler.DeviceNetworkPolicy.class,
+          reconcilePrecondition = Preconditions.NetworkPolicyWanted.class)
+    })
+@RBACRule(
+    apiGroups = "",
+    resources = "events",
+    verbs = {"create", "patch"})
+@RBACRule(
+    apiGroups = "",
+    resources = "secrets",
+    verbs = {"get"})
+@RBACRule(
+    apiGroups = "zeromesh.io",
+    resources = {"zmqforwarders", "zmqpipelinestages"},
+    verbs = {"get", "list", "watch"})
+public class BrokerReconciler implements Reconciler<ZmqBroker> {
+  private final OperatorDefaults defaults;
+
+  @Inject
+  public BrokerReconciler(OperatorDefaults defaults) {
+    this.defaults = defaults;
+  }
+
+  @Override
+  public UpdateControl<ZmqBroker> reconcile(ZmqBroker resource, Context<ZmqBroker> context) {
+    return DeviceReconciliation.reconcile(
+        resource,
+        context,
+        defaults,
+        References.lookup(context, false, false),
+        ZmqBrokerStatus::new);
+  }
+
+  @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+  public static final class CurveSecret extends Dependents.CurveSecret<ZmqBroker> {}
+
+  @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+  public static final class FrontendService extends Dependents.FrontendService<ZmqBroker> {}
+
+  @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+  public static final class BackendService extends Dependents.BackendService<ZmqBroker> {}
+
+  @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+  public static final class DeviceDeployment extends Dependents.DeviceDeployment<ZmqBroker> {}
+
+  @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+  public static final class WorkerDeployment extends Dependents.WorkerDeployment<ZmqBroker> {}
+
+  @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+  public static final class WorkerDisruptionBudget
+      extends Dependents.WorkerDisruptionBudget<ZmqBroker> {}
+
+  @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+  public static final class DeviceNetworkPolicy extends Dependents.DeviceNetworkPolicy<ZmqBroker> {}
+}

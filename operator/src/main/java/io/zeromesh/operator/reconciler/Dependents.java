@@ -1,0 +1,122 @@
+package io.zeromesh.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.zeromesh.operator.api.v1alpha1.ZmqDevice;
+import io.zeromesh.operator.resources.CurveKeys;
+import io.zeromesh.operator.resources.CurveSecretBuilder;
+import io.zeromesh.operator.resources.DeviceDeploymentBuilder;
+import io.zeromesh.operator.resources.DeviceNetworkPolicyBuilder;
+import io.zeromesh.operator.resources.DeviceServiceBuilder;
+import io.zeromesh.operator.resources.WorkerDeploymentBuilder;
+import io.zeromesh.operator.resources.WorkerDisruptionBudgetBuilder;
+
+/**
+ * The dependents of every kind, generic in the kind: each desired() is a call of a pure builder.
+ * Each kind has concrete subclasses (with its informer settings) in its reconciler's file.
+ */
+final class Dependents {
+  private Dependents() {}
+
+  abstract static class CurveSecret<P extends ZmqDevice>
+      extends CRUDKubernetesDependentResource<Secret, P> {
+    CurveSecret() {
+      super(Secret.class);
+    }
+
+    @Override
+    protected Secret desired(P primary, Context<P> context) {
+      return CurveSecretBuilder.build(primary, WorkflowInputs.of(context).curveKeys());
+    }
+
+    /** Never replaces keys that exist: clients hold the public key. */
+    @Override
+    public Secret update(Secret actual, Secret desired, P primary, Context<P> context) {
+      CurveKeys keys = CurveKeys.fromSecretData(actual.getData());
+      if (keys != null) {
+        desired.setData(keys.secretData());
+      }
+      return super.update(actual, desired, primary, context);
+    }
+  }
+
+  abstract static class FrontendService<P extends ZmqDevice>
+      extends CRUDKubernetesDependentResource<Service, P> {
+    FrontendService() {
+      super(Service.class);
+    }
+
+    @Override
+    protected Service desired(P primary, Context<P> context) {
+      return DeviceServiceBuilder.frontend(primary);
+    }
+  }
+
+  abstract static class BackendService<P extends ZmqDevice>
+      extends CRUDKubernetesDependentResource<Service, P> {
+    BackendService() {
+      super(Service.class);
+    }
+
+    @Override
+    protected Service desired(P primary, Context<P> context) {
+      return DeviceServiceBuilder.backend(primary);
+    }
+  }
+
+  abstract static class DeviceDeployment<P extends ZmqDevice>
+      extends CRUDKubernetesDependentResource<Deployment, P> {
+    DeviceDeployment() {
+      super(Deployment.class);
+    }
+
+    @Override
+    protected Deployment desired(P primary, Context<P> context) {
+      WorkflowInputs inputs = WorkflowInputs.of(context);
+      return DeviceDeploymentBuilder.build(
+          primary, inputs.defaults(), inputs.references(), inputs.secretsVersion());
+    }
+  }
+
+  abstract static class WorkerDeployment<P extends ZmqDevice>
+      extends CRUDKubernetesDependentResource<Deployment, P> {
+    WorkerDeployment() {
+      super(Deployment.class);
+    }
+
+    @Override
+    protected Deployment desired(P primary, Context<P> context) {
+      WorkflowInputs inputs = WorkflowInputs.of(context);
+      return WorkerDeploymentBuilder.build(primary, inputs.references(), inputs.secretsVersion());
+    }
+  }
+
+  abstract static class WorkerDisruptionBudget<P extends ZmqDevice>
+      extends CRUDKubernetesDependentResource<PodDisruptionBudget, P> {
+    WorkerDisruptionBudget() {
+      super(PodDisruptionBudget.class);
+    }
+
+    @Override
+    protected PodDisruptionBudget desired(P primary, Context<P> context) {
+      return WorkerDisruptionBudgetBuilder.build(primary);
+    }
+  }
+
+  abstract static class DeviceNetworkPolicy<P extends ZmqDevice>
+      extends CRUDKubernetesDependentResource<NetworkPolicy, P> {
+    DeviceNetworkPolicy() {
+      super(NetworkPolicy.class);
+    }
+
+    @Override
+    protected NetworkPolicy desired(P primary, Context<P> context) {
+      return DeviceNetworkPolicyBuilder.build(primary);
+    }
+  }
+}

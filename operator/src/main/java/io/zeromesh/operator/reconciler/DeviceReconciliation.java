@@ -1,0 +1,190 @@
+package io.zeromesh.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.zeromesh.operator.api.v1alpha1.CurveSpec;
+import io.zeromesh.operator.api.v1alpha1.DeviceSpec;
+import io.zeromesh.operator.api.v1alpha1.DeviceStatus;
+import io.zeromesh.operator.api.v1alpha1.ZmqDevice;
+import io.zeromesh.operator.resources.ConfigHash;
+import io.zeromesh.operator.resources.CurveKeys;
+import io.zeromesh.operator.resources.CurveSecretBuilder;
+import io.zeromesh.operator.resources.DeviceNames;
+import io.zeromesh.operator.resources.OperatorDefaults;
+import io.zeromesh.operator.resources.ReferenceResolver;
+import io.zeromesh.operator.resources.ResolvedReferences;
+import io.zeromesh.operator.resources.SpecValidator;
+import io.zeromesh.operator.status.DeviceStatusCalculator;
+import io.zeromesh.operator.status.ObservedChildren;
+import io.zeromesh.operator.status.ReadyEvents;
+import io.zeromesh.operator.status.StatusValues;
+import io.zeromesh.operator.status.Verdict;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The reconcile of every kind: check the spec, resolve references, run the dependents only when
+ * both hold, then derive the status from what is observed. An invalid spec or a missing reference
+ * leaves the children as they were (a running device keeps serving while a typo is fixed) and
+ * throws nothing, so there is no retry loop: the resource is reconciled again when it, or what it
+ * references, changes.
+ */
+final class DeviceReconciliation {
+  /** User-named Secrets are not watched: a missing one is looked for again after this long. */
+  static final Duration SECRET_RECHECK = Duration.ofSeconds(30);
+
+  private DeviceReconciliation() {}
+
+  static <P extends CustomResource<?, S> & ZmqDevice, S extends DeviceStatus>
+      UpdateControl<P> reconcile(
+          P resource,
+          Context<P> context,
+          OperatorDefaults defaults,
+          ReferenceResolver.Lookup lookup,
+          Supplier<S> emptyStatus) {
+    Verdict verdict = Verdict.OK;
+    boolean recheckSecrets = false;
+    List<String> problems = SpecValidator.validate(resource);
+    ResolvedReferences references = ResolvedReferences.NONE;
+    if (!problems.isEmpty()) {
+      verdict = Verdict.invalidSpec(String.join("; ", problems));
+    } else {
+      ReferenceResolver.Outcome outcome = ReferenceResolver.resolve(resource, lookup);
+      if (outcome instanceof ReferenceResolver.Cyclic cyclic) {
+        verdict = Verdict.invalidSpec(cyclic.message());
+      } else if (outcome instanceof ReferenceResolver.Missing missing) {
+        verdict = Verdict.referenceNotFound(missing.message());
+      } else {
+        references = ((ReferenceResolver.Resolved) outcome).references();
+      }
+    }
+    if (verdict.ok()) {
+      UserSecrets secrets = UserSecrets.read(resource, context);
+      if (secrets.problem() != null) {
+        verdict = secrets.problem();
+        recheckSecrets = true;
+      } else {
+        CurveKeys keys = generatedKeys(resource, context);
+        String version =
+            secrets.version() + (keys == null ? "" : ConfigHash.ofData(keys.secretData()));
+        new WorkflowInputs(defaults, references, keys, version).putInto(context);
+        context
+            .managedWorkflowAndDependentResourceContext()
+            .reconcileManagedWorkflow()
+            .throwAggregateExceptionIfErrorsPresent();
+      }
+    }
+
+    S previous = resource.getStatus();
+    StatusValues values =
+        DeviceStatusCalculator.compute(
+            resource,
+            verdict,
+            observe(resource, context),
+            previous,
+            Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    S next = values.applyTo(emptyStatus.get());
+    ReadyEvents.between(previous == null ? null : previous.getConditions(), next.getConditions())
+        .ifPresent(event -> EventRecorder.record(context.getClient(), resource, event));
+
+    UpdateControl<P> control;
+    if (next.equals(previous)) {
+      control = UpdateControl.noUpdate();
+    } else {
+      resource.setStatus(next);
+      control = UpdateControl.patchStatus(resource);
+    }
+    return recheckSecrets ? control.rescheduleAfter(SECRET_RECHECK) : control;
+  }
+
+  /** The keypair of the generated Secret: the one in the cluster, else a new one. */
+  private static CurveKeys generatedKeys(ZmqDevice resource, Context<?> context) {
+    if (!CurveSecretBuilder.generated(resource.deviceSpec())) {
+      return null;
+    }
+    String name = DeviceNames.of(resource).curveSecret();
+    return context
+        .getSecondaryResourcesAsStream(Secret.class)
+        .filter(s -> name.equals(s.getMetadata().getName()))
+        .map(s -> CurveKeys.fromSecretData(s.getData()))
+        .filter(k -> k != null)
+        .findFirst()
+        .orElseGet(CurveKeys::generate);
+  }
+
+  private static ObservedChildren observe(ZmqDevice resource, Context<?> context) {
+    DeviceNames names = DeviceNames.of(resource);
+    return new ObservedChildren(
+        named(context, Deployment.class, names.deviceDeployment()),
+        named(context, Deployment.class, names.workerDeployment()),
+        named(context, Service.class, names.frontendService()));
+  }
+
+  private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> R named(
+      Context<?> context, Class<R> type, String name) {
+    return context
+        .getSecondaryResourcesAsStream(type)
+        .filter(r -> name.equals(r.getMetadata().getName()))
+        .findFirst()
+        .orElse(null);
+  }
+
+  /**
+   * The CURVE Secrets the user names: read at each reconcile (they are not watched: watching every
+   * Secret would cache them all), their content hashed so a rotation rolls the pods.
+   */
+  private record UserSecrets(String version, Verdict problem) {
+    static UserSecrets read(ZmqDevice resource, Context<?> context) {
+      DeviceSpec spec = resource.deviceSpec();
+      if (!spec.curveEnabled()) {
+        return new UserSecrets("", null);
+      }
+      CurveSpec curve = spec.getCurve();
+      String namespace = resource.getMetadata().getNamespace();
+      StringBuilder version = new StringBuilder();
+      if (curve.getSecretName() != null) {
+        Secret keys = get(context, namespace, curve.getSecretName());
+        if (keys == null) {
+          return missing("spec.curve.secretName", namespace, curve.getSecretName());
+        }
+        if (CurveKeys.fromSecretData(keys.getData()) == null) {
+          return new UserSecrets(
+              "",
+              Verdict.invalidSpec(
+                  "spec.curve.secretName: Secret "
+                      + curve.getSecretName()
+                      + " must hold server.key and server.pub, 40 Z85 characters each"));
+        }
+        version.append(ConfigHash.ofData(keys.getData()));
+      }
+      if (curve.getAllowedClientsSecretName() != null) {
+        Secret clients = get(context, namespace, curve.getAllowedClientsSecretName());
+        if (clients == null) {
+          return missing(
+              "spec.curve.allowedClientsSecretName",
+              namespace,
+              curve.getAllowedClientsSecretName());
+        }
+        version.append(ConfigHash.ofData(clients.getData()));
+      }
+      return new UserSecrets(version.toString(), null);
+    }
+
+    private static UserSecrets missing(String field, String namespace, String name) {
+      return new UserSecrets(
+          "",
+          Verdict.referenceNotFound("not found: " + field + ": Secret " + namespace + "/" + name));
+    }
+
+    private static Secret get(Context<?> context, String namespace, String name) {
+      return context.getClient().secrets().inNamespace(namespace).withName(name).get();
+    }
+  }
+}

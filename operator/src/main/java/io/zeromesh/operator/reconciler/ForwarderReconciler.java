@@ -1,0 +1,97 @@
+package io.zeromesh.operator.reconciler;
+
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.quarkiverse.operatorsdk.annotations.RBACRule;
+import io.zeromesh.operator.api.v1alpha1.ZmqForwarder;
+import io.zeromesh.operator.api.v1alpha1.ZmqForwarderStatus;
+import io.zeromesh.operator.resources.Labels;
+import io.zeromesh.operator.resources.OperatorDefaults;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Reconciles a ZmqForwarder into its device, Services, Secrets. */
+@ControllerConfiguration(
+    name = "zmqforwarder",
+    maxReconciliationInterval =
+        @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
+@Workflow(
+    explicitInvocation = true,
+    dependents = {
+      @Dependent(
+          name = "curve-secret",
+          type = ForwarderReconciler.CurveSecret.class,
+          reconcilePrecondition = Preconditions.CurveSecretWanted.class),
+      @Dependent(name = "frontend-service", type = ForwarderReconciler.FrontendService.class),
+      @Dependent(name = "backend-service", type = ForwarderReconciler.BackendService.class),
+      @Dependent(name = "device", type = ForwarderReconciler.DeviceDeployment.class),
+      @Dependent(
+          name = "network-policy",
+          type = ForwarderReconciler.DeviceNetworkPolicy.class,
+          reconcilePrecondition = Preconditions.NetworkPolicyWanted.class)
+    })
+@RBACRule(
+    apiGroups = "",
+    resources = "events",
+    verbs = {"create", "patch"})
+@RBACRule(
+    apiGroups = "",
+    resources = "secrets",
+    verbs = {"get"})
+@RBACRule(
+    apiGroups = "zeromesh.io",
+    resources = {"zmqforwarders", "zmqpipelinestages"},
+    verbs = {"get", "list", "watch"})
+public class ForwarderReconciler implements Reconciler<ZmqForwarder> {
+  private final OperatorDefaults defaults;
+
+  @Inject
+  public ForwarderReconciler(OperatorDefaults defaults) {
+    this.defaults = defaults;
+  }
+
+  @Override
+  public UpdateControl<ZmqForwarder> reconcile(
+      ZmqForwarder resource, Context<ZmqForwarder> context) {
+    return DeviceReconciliation.reconcile(
+        resource,
+        context,
+        defaults,
+        References.lookup(context, true, false),
+        ZmqForwarderStatus::new);
+  }
+
+  @Override
+  public List<EventSource<?, ZmqForwarder>> prepareEventSources(
+      EventSourceContext<ZmqForwarder> context) {
+    return List.of(
+        References.eventSource(
+            context, ZmqForwarder.class, References.FORWARDERS, References::forwarders));
+  }
+
+  @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+  public static final class CurveSecret extends Dependents.CurveSecret<ZmqForwarder> {}
+
+  @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+  public static final class FrontendService extends Dependents.FrontendService<ZmqForwarder> {}
+
+  @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+  public static final class BackendService extends Dependents.BackendService<ZmqForwarder> {}
+
+  @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+  public static final class DeviceDeployment extends Dependents.DeviceDeployment<ZmqForwarder> {}
+
+  @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+  public static final class DeviceNetworkPolicy
+      extends Dependents.DeviceNetworkPolicy<ZmqForwarder> {}
+}

@@ -1,0 +1,81 @@
+package io.zeromesh.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
+import io.zeromesh.operator.api.v1alpha1.ZmqDevice;
+import io.zeromesh.operator.resources.CurveSecretBuilder;
+import io.zeromesh.operator.resources.DeviceNetworkPolicyBuilder;
+import io.zeromesh.operator.resources.WorkerDeploymentBuilder;
+import io.zeromesh.operator.resources.WorkerDisruptionBudgetBuilder;
+
+/**
+ * When an optional dependent is wanted. A dependent whose precondition fails is deleted if it
+ * exists, so turning a feature off in the spec removes its object.
+ */
+final class Preconditions {
+  private Preconditions() {}
+
+  public static final class CurveSecretWanted implements Condition<Object, HasMetadata> {
+    @Override
+    public boolean isMet(
+        DependentResource<Object, HasMetadata> dependent,
+        HasMetadata primary,
+        Context<HasMetadata> context) {
+      return CurveSecretBuilder.generated(((ZmqDevice) primary).deviceSpec());
+    }
+  }
+
+  public static final class WorkersWanted implements Condition<Object, HasMetadata> {
+    @Override
+    public boolean isMet(
+        DependentResource<Object, HasMetadata> dependent,
+        HasMetadata primary,
+        Context<HasMetadata> context) {
+      return WorkerDeploymentBuilder.wanted((ZmqDevice) primary);
+    }
+  }
+
+  public static final class DisruptionBudgetWanted implements Condition<Object, HasMetadata> {
+    @Override
+    public boolean isMet(
+        DependentResource<Object, HasMetadata> dependent,
+        HasMetadata primary,
+        Context<HasMetadata> context) {
+      return WorkerDisruptionBudgetBuilder.spec((ZmqDevice) primary) != null;
+    }
+  }
+
+  public static final class NetworkPolicyWanted implements Condition<Object, HasMetadata> {
+    @Override
+    public boolean isMet(
+        DependentResource<Object, HasMetadata> dependent,
+        HasMetadata primary,
+        Context<HasMetadata> context) {
+      return DeviceNetworkPolicyBuilder.wanted(((ZmqDevice) primary).deviceSpec());
+    }
+  }
+
+  /**
+   * policy/v1 PodDisruptionBudgets are served (Kubernetes 1.21 and later). On an older cluster the
+   * dependent stays inactive and registers no informer, instead of failing the whole operator.
+   */
+  public static final class PolicyV1Served implements Condition<Object, HasMetadata> {
+    private volatile Boolean served;
+
+    @Override
+    public boolean isMet(
+        DependentResource<Object, HasMetadata> dependent,
+        HasMetadata primary,
+        Context<HasMetadata> context) {
+      Boolean known = served;
+      if (known == null) {
+        known = context.getClient().supports(PodDisruptionBudget.class);
+        served = known;
+      }
+      return known;
+    }
+  }
+}

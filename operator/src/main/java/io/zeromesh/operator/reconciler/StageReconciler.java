@@ -1,0 +1,118 @@
+package io.zeromesh.operator.reconciler;
+
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.quarkiverse.operatorsdk.annotations.RBACRule;
+import io.zeromesh.operator.api.v1alpha1.ZmqForwarder;
+import io.zeromesh.operator.api.v1alpha1.ZmqPipelineStage;
+import io.zeromesh.operator.api.v1alpha1.ZmqPipelineStageStatus;
+import io.zeromesh.operator.resources.Labels;
+import io.zeromesh.operator.resources.OperatorDefaults;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Reconciles a ZmqPipelineStage into its device, Services, Secrets and workers. */
+@ControllerConfiguration(
+    name = "zmqpipelinestage",
+    maxReconciliationInterval =
+        @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
+@Workflow(
+    explicitInvocation = true,
+    dependents = {
+      @Dependent(
+          name = "curve-secret",
+          type = StageReconciler.CurveSecret.class,
+          reconcilePrecondition = Preconditions.CurveSecretWanted.class),
+      @Dependent(name = "frontend-service", type = StageReconciler.FrontendService.class),
+      @Dependent(name = "backend-service", type = StageReconciler.BackendService.class),
+      @Dependent(name = "device", type = StageReconciler.DeviceDeployment.class),
+      @Dependent(
+          name = "workers",
+          type = StageReconciler.WorkerDeployment.class,
+          reconcilePrecondition = Preconditions.WorkersWanted.class),
+      @Dependent(
+          name = "workers-disruption-budget",
+          type = StageReconciler.WorkerDisruptionBudget.class,
+          activationCondition = Preconditions.PolicyV1Served.class,
+          reconcilePrecondition = Preconditions.DisruptionBudgetWanted.class),
+      @Dependent(
+          name = "network-policy",
+          type = StageReconciler.DeviceNetworkPolicy.class,
+          reconcilePrecondition = Preconditions.NetworkPolicyWanted.class)
+    })
+@RBACRule(
+    apiGroups = "",
+    resources = "events",
+    verbs = {"create", "patch"})
+@RBACRule(
+    apiGroups = "",
+    resources = "secrets",
+    verbs = {"get"})
+@RBACRule(
+    apiGroups = "zeromesh.io",
+    resources = {"zmqforwarders", "zmqpipelinestages"},
+    verbs = {"get", "list", "watch"})
+public class StageReconciler implements Reconciler<ZmqPipelineStage> {
+  private final OperatorDefaults defaults;
+
+  @Inject
+  public StageReconciler(OperatorDefaults defaults) {
+    this.defaults = defaults;
+  }
+
+  @Override
+  public UpdateControl<ZmqPipelineStage> reconcile(
+      ZmqPipelineStage resource, Context<ZmqPipelineStage> context) {
+    return DeviceReconciliation.reconcile(
+        resource,
+        context,
+        defaults,
+        References.lookup(context, true, true),
+        ZmqPipelineStageStatus::new);
+  }
+
+  @Override
+  public List<EventSource<?, ZmqPipelineStage>> prepareEventSources(
+      EventSourceContext<ZmqPipelineStage> context) {
+    return List.of(
+        References.eventSource(
+            context, ZmqForwarder.class, References.FORWARDERS, References::forwarders),
+        References.eventSource(
+            context, ZmqPipelineStage.class, References.STAGES, References::stages));
+  }
+
+  @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+  public static final class CurveSecret extends Dependents.CurveSecret<ZmqPipelineStage> {}
+
+  @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+  public static final class FrontendService extends Dependents.FrontendService<ZmqPipelineStage> {}
+
+  @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+  public static final class BackendService extends Dependents.BackendService<ZmqPipelineStage> {}
+
+  @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+  public static final class DeviceDeployment
+      extends Dependents.DeviceDeployment<ZmqPipelineStage> {}
+
+  @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+  public static final class WorkerDeployment
+      extends Dependents.WorkerDeployment<ZmqPipelineStage> {}
+
+  @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+  public static final class WorkerDisruptionBudget
+      extends Dependents.WorkerDisruptionBudget<ZmqPipelineStage> {}
+
+  @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+  public static final class DeviceNetworkPolicy
+      extends Dependents.DeviceNetworkPolicy<ZmqPipelineStage> {}
+}

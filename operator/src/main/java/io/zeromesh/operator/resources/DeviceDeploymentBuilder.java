@@ -1,0 +1,237 @@
+package io.zeromesh.operator.resources;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.zeromesh.operator.api.v1alpha1.CurveSpec;
+import io.zeromesh.operator.api.v1alpha1.DeviceSpec;
+import io.zeromesh.operator.api.v1alpha1.SocketOptions;
+import io.zeromesh.operator.api.v1alpha1.ZmqDevice;
+import io.zeromesh.operator.api.v1alpha1.ZmqForwarderSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The device Deployment: one pod running the broker image in the kind's mode. One replica, and
+ * Recreate: a ROUTER/DEALER or XSUB/XPUB device holds per-peer state, so two behind one Service
+ * would split the peers between them.
+ */
+public final class DeviceDeploymentBuilder {
+  public static final String CONTAINER = "device";
+  public static final int ADMIN_PORT = 8080;
+  public static final String CURVE_KEY_DIR = "/etc/zeromesh/curve";
+  public static final String CURVE_CLIENTS_DIR = "/etc/zeromesh/curve-clients";
+
+  private DeviceDeploymentBuilder() {}
+
+  /**
+   * @param secretsVersion a hash of the CURVE Secrets' content ("" when unknown or off): the daemon
+   *     reads the keys at start, so a new key must restart it
+   */
+  public static Deployment build(
+      ZmqDevice device,
+      OperatorDefaults defaults,
+      ResolvedReferences references,
+      String secretsVersion) {
+    DeviceSpec spec = device.deviceSpec();
+    DeviceNames names = DeviceNames.of(device);
+    List<EnvVar> env = env(device, references);
+    List<String> args = List.of(device.deviceKind().mode());
+    String image = spec.getImage() != null ? spec.getImage() : defaults.brokerImage();
+
+    Map<String, String> podAnnotations = new LinkedHashMap<>(spec.getAnnotations());
+    podAnnotations.put("prometheus.io/scrape", "true");
+    podAnnotations.put("prometheus.io/port", Integer.toString(ADMIN_PORT));
+    podAnnotations.put("prometheus.io/path", "/metrics");
+    podAnnotations.put(ConfigHash.ANNOTATION, ConfigHash.of(image, args, env, secretsVersion));
+
+    return new DeploymentBuilder()
+        .withNewMetadata()
+        .withName(names.deviceDeployment())
+        .withNamespace(names.namespace())
+        .withLabels(Labels.of(device, Labels.COMPONENT_DEVICE))
+        .withAnnotations(spec.getAnnotations())
+        .withOwnerReferences(Owners.controller(device))
+        .endMetadata()
+        .withNewSpec()
+        .withReplicas(1)
+        .withRevisionHistoryLimit(3)
+        .withNewStrategy()
+        .withType("Recreate")
+        .endStrategy()
+        .withNewSelector()
+        .withMatchLabels(Labels.selector(device, Labels.COMPONENT_DEVICE))
+        .endSelector()
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(Labels.of(device, Labels.COMPONENT_DEVICE))
+        .withAnnotations(podAnnotations)
+        .endMetadata()
+        .withNewSpec()
+        // Service links would put FOO_PORT-style variables in the environment; a Service whose
+        // name starts with "zeromesh" would then collide with the daemon's ZEROMESH_* settings.
+        .withEnableServiceLinks(false)
+        .withAutomountServiceAccountToken(false)
+        .withTerminationGracePeriodSeconds(30L)
+        .withSecurityContext(PodSecurity.pod())
+        .withContainers(container(device, image, defaults, env, args))
+        .withVolumes(volumes(spec, names))
+        .withNodeSelector(spec.getNodeSelector().isEmpty() ? null : spec.getNodeSelector())
+        .withTolerations(spec.getTolerations())
+        .withAffinity(spec.getAffinity())
+        .withPriorityClassName(spec.getPriorityClassName())
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  private static Container container(
+      ZmqDevice device,
+      String image,
+      OperatorDefaults defaults,
+      List<EnvVar> env,
+      List<String> args) {
+    DeviceSpec spec = device.deviceSpec();
+    return new ContainerBuilder()
+        .withName(CONTAINER)
+        .withImage(image)
+        .withImagePullPolicy(
+            spec.getImagePullPolicy() != null
+                ? spec.getImagePullPolicy().name()
+                : defaults.imagePullPolicy())
+        .withArgs(args)
+        .withEnv(env)
+        .addNewPort()
+        .withName("frontend")
+        .withContainerPort(spec.frontend().getPort())
+        .withProtocol("TCP")
+        .endPort()
+        .addNewPort()
+        .withName("backend")
+        .withContainerPort(spec.backend().getPort())
+        .withProtocol("TCP")
+        .endPort()
+        .addNewPort()
+        .withName("admin")
+        .withContainerPort(ADMIN_PORT)
+        .withProtocol("TCP")
+        .endPort()
+        .withLivenessProbe(probe("/healthz", 10, 3))
+        .withReadinessProbe(probe("/readyz", 5, 2))
+        .withResources(spec.getResources())
+        .withSecurityContext(PodSecurity.container())
+        .withVolumeMounts(mounts(spec))
+        .build();
+  }
+
+  private static Probe probe(String path, int period, int failures) {
+    return new ProbeBuilder()
+        .withNewHttpGet()
+        .withPath(path)
+        .withPort(new IntOrString("admin"))
+        .withScheme("HTTP")
+        .endHttpGet()
+        .withInitialDelaySeconds(2)
+        .withPeriodSeconds(period)
+        .withTimeoutSeconds(2)
+        .withFailureThreshold(failures)
+        .withSuccessThreshold(1)
+        .build();
+  }
+
+  /** The daemon's settings, as ZEROMESH_* variables (docs/contracts.md). */
+  static List<EnvVar> env(ZmqDevice device, ResolvedReferences references) {
+    DeviceSpec spec = device.deviceSpec();
+    List<EnvVar> env = new ArrayList<>();
+    add(env, "ZEROMESH_FRONTEND_PORT", spec.frontend().getPort());
+    add(env, "ZEROMESH_BACKEND_PORT", spec.backend().getPort());
+    add(env, "ZEROMESH_ADMIN_PORT", ADMIN_PORT);
+    SocketOptions socket = spec.getSocketOptions();
+    if (socket != null) {
+      add(env, "ZEROMESH_SNDHWM", socket.getSndhwm());
+      add(env, "ZEROMESH_RCVHWM", socket.getRcvhwm());
+      add(env, "ZEROMESH_LINGER_MS", socket.getLingerMs());
+      add(env, "ZEROMESH_HEARTBEAT_IVL_MS", socket.getHeartbeatIntervalMs());
+      add(env, "ZEROMESH_HEARTBEAT_TIMEOUT_MS", socket.getHeartbeatTimeoutMs());
+      add(env, "ZEROMESH_HEARTBEAT_TTL_MS", socket.getHeartbeatTtlMs());
+      add(env, "ZEROMESH_MAX_MSG_SIZE", socket.getMaxMessageSize());
+      add(env, "ZEROMESH_TCP_KEEPALIVE", socket.getTcpKeepalive());
+    }
+    if (spec.curveEnabled()) {
+      add(env, "ZEROMESH_CURVE", true);
+      add(env, "ZEROMESH_CURVE_KEY_DIR", CURVE_KEY_DIR);
+      if (spec.getCurve().getAllowedClientsSecretName() != null) {
+        add(env, "ZEROMESH_CURVE_ALLOWED_CLIENTS_DIR", CURVE_CLIENTS_DIR);
+      }
+    }
+    add(env, "ZEROMESH_LOG_LEVEL", spec.getLogLevel());
+    add(env, "ZEROMESH_LOG_FORMAT", spec.getLogFormat());
+    if (spec instanceof ZmqForwarderSpec forwarder) {
+      if (!references.upstreams().isEmpty()) {
+        add(env, "ZEROMESH_UPSTREAMS", String.join(" ", references.upstreams()));
+      }
+      add(env, "ZEROMESH_LAST_VALUE_CACHE", forwarder.getLastValueCache());
+      add(env, "ZEROMESH_WELCOME_MESSAGE", forwarder.getWelcomeMessage());
+      add(env, "ZEROMESH_MIN_SUBSCRIBERS", forwarder.getMinSubscribers());
+      add(env, "ZEROMESH_START_GATE_BUFFER", forwarder.getStartGateBuffer());
+    }
+    return env;
+  }
+
+  private static void add(List<EnvVar> env, String name, Object value) {
+    if (value != null) {
+      env.add(new EnvVar(name, value.toString(), null));
+    }
+  }
+
+  private static List<Volume> volumes(DeviceSpec spec, DeviceNames names) {
+    List<Volume> volumes = new ArrayList<>();
+    volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
+    if (spec.curveEnabled()) {
+      CurveSpec curve = spec.getCurve();
+      volumes.add(secretVolume("curve-keys", CurveSecretBuilder.secretName(spec, names)));
+      if (curve.getAllowedClientsSecretName() != null) {
+        volumes.add(secretVolume("curve-clients", curve.getAllowedClientsSecretName()));
+      }
+    }
+    return volumes;
+  }
+
+  private static Volume secretVolume(String name, String secret) {
+    return new VolumeBuilder()
+        .withName(name)
+        .withNewSecret()
+        .withSecretName(secret)
+        .withDefaultMode(0440)
+        .endSecret()
+        .build();
+  }
+
+  private static List<VolumeMount> mounts(DeviceSpec spec) {
+    List<VolumeMount> mounts = new ArrayList<>();
+    mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
+    if (spec.curveEnabled()) {
+      mounts.add(mount("curve-keys", CURVE_KEY_DIR));
+      if (spec.getCurve().getAllowedClientsSecretName() != null) {
+        mounts.add(mount("curve-clients", CURVE_CLIENTS_DIR));
+      }
+    }
+    return mounts;
+  }
+
+  private static VolumeMount mount(String name, String path) {
+    return new VolumeMountBuilder().withName(name).withMountPath(path).withReadOnly(true).build();
+  }
+}

@@ -1,0 +1,168 @@
+package io.zeromesh.operator.status;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.zeromesh.operator.api.v1alpha1.DeviceSpec;
+import io.zeromesh.operator.api.v1alpha1.DeviceStatus;
+import io.zeromesh.operator.api.v1alpha1.Endpoints;
+import io.zeromesh.operator.api.v1alpha1.ZmqDevice;
+import io.zeromesh.operator.api.v1alpha1.ZmqPipelineStage;
+import io.zeromesh.operator.resources.DeviceNames;
+import io.zeromesh.operator.resources.Labels;
+import io.zeromesh.operator.resources.WorkerDeploymentBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** The status of a resource from the verdict on its spec and its children as observed. */
+public final class DeviceStatusCalculator {
+  private DeviceStatusCalculator() {}
+
+  /**
+   * @param previous the status now stored (may be null)
+   * @param now the time for conditions that flip, RFC 3339
+   */
+  public static StatusValues compute(
+      ZmqDevice device,
+      Verdict verdict,
+      ObservedChildren observed,
+      DeviceStatus previous,
+      String now) {
+    long generation = generation(device);
+    List<Condition> before = previous == null ? List.of() : previous.getConditions();
+    List<Condition> next = new ArrayList<>();
+    Endpoints endpoints;
+    if (!verdict.ok()) {
+      // Children are left as they were: so are the endpoints they serve at.
+      next.add(
+          Conditions.condition(
+              Conditions.READY, false, verdict.reason(), verdict.message(), generation));
+      endpoints = previous == null ? null : previous.getEndpoints();
+    } else {
+      next.add(ready(device, observed.device(), before, generation));
+      endpoints = endpoints(device, observed);
+    }
+    boolean workersWanted = WorkerDeploymentBuilder.wanted(device);
+    int desired = WorkerDeploymentBuilder.replicas(device);
+    Integer replicas = null;
+    Integer ready = null;
+    String selector = null;
+    String workers = null;
+    if (workersWanted || device instanceof ZmqPipelineStage) {
+      DeploymentStatus s = observed.workers() == null ? null : observed.workers().getStatus();
+      replicas = s == null || s.getReplicas() == null ? 0 : s.getReplicas();
+      ready = s == null || s.getReadyReplicas() == null ? 0 : s.getReadyReplicas();
+      selector = Labels.asString(Labels.selector(device, Labels.COMPONENT_WORKERS));
+      workers = ready + "/" + desired;
+    }
+    if (workersWanted && verdict.ok()) {
+      boolean allReady = ready >= desired && rolledOut(observed.workers());
+      next.add(
+          Conditions.condition(
+              Conditions.WORKERS_READY,
+              allReady,
+              allReady ? Conditions.REASON_AVAILABLE : Conditions.REASON_PROGRESSING,
+              ready + " of " + desired + " workers ready",
+              generation));
+    }
+    return new StatusValues(
+        generation,
+        Conditions.merge(before, next, now),
+        endpoints,
+        replicas,
+        ready,
+        selector,
+        workers);
+  }
+
+  private static Condition ready(
+      ZmqDevice device, Deployment deployment, List<Condition> before, long generation) {
+    DeviceNames names = DeviceNames.of(device);
+    String frontend = names.frontendEndpoint(device.deviceSpec().frontend().getPort());
+    if (deployment == null) {
+      return Conditions.condition(
+          Conditions.READY,
+          false,
+          Conditions.REASON_PROGRESSING,
+          "creating the device",
+          generation);
+    }
+    DeploymentStatus s = deployment.getStatus();
+    int available = s == null || s.getAvailableReplicas() == null ? 0 : s.getAvailableReplicas();
+    if (available >= 1 && rolledOut(deployment)) {
+      return Conditions.condition(
+          Conditions.READY,
+          true,
+          Conditions.REASON_AVAILABLE,
+          "device serving at " + frontend,
+          generation);
+    }
+    boolean deadlineExceeded =
+        s != null
+            && s.getConditions() != null
+            && s.getConditions().stream()
+                .anyMatch(c -> "Progressing".equals(c.getType()) && "False".equals(c.getStatus()));
+    boolean wasReady =
+        Conditions.find(before, Conditions.READY)
+            .map(
+                c ->
+                    "True".equals(c.getStatus())
+                        || Conditions.REASON_DEVICE_UNAVAILABLE.equals(c.getReason()))
+            .orElse(false);
+    if (deadlineExceeded || (wasReady && available == 0 && rolledOut(deployment))) {
+      return Conditions.condition(
+          Conditions.READY,
+          false,
+          Conditions.REASON_DEVICE_UNAVAILABLE,
+          "the device pod of " + names.deviceDeployment() + " is not available",
+          generation);
+    }
+    return Conditions.condition(
+        Conditions.READY,
+        false,
+        Conditions.REASON_PROGRESSING,
+        "waiting for the device pod of " + names.deviceDeployment() + " to become available",
+        generation);
+  }
+
+  /** The Deployment's controller has seen its latest spec and all pods run it. */
+  private static boolean rolledOut(Deployment deployment) {
+    if (deployment == null || deployment.getStatus() == null) {
+      return false;
+    }
+    DeploymentStatus s = deployment.getStatus();
+    Long observed = s.getObservedGeneration();
+    Long generation = deployment.getMetadata().getGeneration();
+    boolean seen = observed != null && (generation == null || observed >= generation);
+    int wanted =
+        deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
+    int updated = s.getUpdatedReplicas() == null ? 0 : s.getUpdatedReplicas();
+    return seen && updated >= wanted;
+  }
+
+  private static Endpoints endpoints(ZmqDevice device, ObservedChildren observed) {
+    DeviceSpec spec = device.deviceSpec();
+    DeviceNames names = DeviceNames.of(device);
+    Integer nodePort = null;
+    if (observed.frontend() != null && observed.frontend().getSpec() != null) {
+      nodePort =
+          observed.frontend().getSpec().getPorts().stream()
+              .filter(p -> "frontend".equals(p.getName()))
+              .map(ServicePort::getNodePort)
+              .filter(Objects::nonNull)
+              .findFirst()
+              .orElse(null);
+    }
+    return new Endpoints(
+        names.frontendEndpoint(spec.frontend().getPort()),
+        names.backendEndpoint(spec.backend().getPort()),
+        nodePort);
+  }
+
+  private static long generation(ZmqDevice device) {
+    Long g = device.getMetadata().getGeneration();
+    return g == null ? 0 : g;
+  }
+}
