@@ -82,8 +82,10 @@ CNI_IPAM_DIR="$RUN_DIR/cni/ipam"
 DNS_DIR="$RUN_DIR/dns"
 
 NODE_NAME="zeromesh-node"
-# The node's address lives on a dummy interface of this machine only: never routed anywhere.
+# The node's address lives on an interface of this machine only (a veth pair whose other end,
+# NODE_IF_PEER, is unused): it exists nowhere else and traffic to it never leaves the machine.
 NODE_IF="zm-node0"
+NODE_IF_PEER="zm-node0p"
 NODE_IP="${ZEROMESH_NODE_IP:-10.213.0.1}"
 BRIDGE="zmbr0"
 POD_CIDR="10.244.0.0/20"
