@@ -23,6 +23,7 @@ TEST_AFTER :=
 -include broker-image/broker.mk
 -include e2e/local-cluster/cluster.mk
 -include operator/operator.mk
+-include operator/bench.mk
 -include helm/helm.mk
 -include e2e/e2e.mk
 
