@@ -9,18 +9,29 @@ here="$(cd "$(dirname "$0")" && pwd)"
 . "$here/lib.sh"
 require_root
 
-stop_component() {
-  local name="$1" pid i
-  if pid="$(component_pid "$name")"; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 1 50); do [ -d "/proc/$pid" ] || break; sleep 0.2; done
+# stop NAME...: SIGTERM to each at once, SIGKILL to any still running 10s later.
+stop() {
+  local name pid pids="" names="" running deadline=$(( $(date +%s) + 10 ))
+  for name in "$@"; do
+    if pid="$(component_pid "$name")"; then
+      kill -TERM "$pid" 2>/dev/null || true
+      pids="$pids $pid"; names="$names $name"
+    fi
+  done
+  while [ "$(date +%s)" -lt "$deadline" ]; do
+    running=false
+    for pid in $pids; do [ -d "/proc/$pid" ] && running=true; done
+    $running || break
+    sleep 0.2
+  done
+  for pid in $pids; do
     if [ -d "/proc/$pid" ]; then
-      log "$name (pid $pid) ignored SIGTERM for 10s: SIGKILL"
+      log "pid $pid ignored SIGTERM for 10s: SIGKILL"
       kill -KILL "$pid" 2>/dev/null || true
     fi
-    log "stopped $name"
-  fi
-  rm -f "$PID_DIR/$name.pid" "$PID_DIR/$name.cmd"
+  done
+  if [ -n "$names" ]; then log "stopped$names"; fi
+  for name in "$@"; do rm -f "$PID_DIR/$name.pid" "$PID_DIR/$name.cmd"; done
 }
 
 ctr_k8s() { ctr --address "$CONTAINERD_SOCK" -n k8s.io "$@"; }
@@ -37,6 +48,7 @@ remove_containers() {
     info="$(ctr_k8s containers info "$id" 2>/dev/null || true)"
     grep -o '"/var/run/netns/cni-[0-9a-f-]*"' <<<"$info" | tr -d '"' >> "$RUN_DIR/netns.remove" || true
     grep -o '"io.kubernetes.pod.uid": *"[0-9a-f-]*"' <<<"$info" | sed 's/.*"\([0-9a-f-]*\)"$/\1/' >> "$RUN_DIR/pods.removed" || true
+    echo "$id" >> "$RUN_DIR/containers.removed"
     ctr_k8s tasks kill -a -s SIGKILL "$id" >/dev/null 2>&1 || true
   done
   for id in $ids; do
@@ -49,7 +61,7 @@ remove_containers() {
 kill_shims() {
   local p
   for p in /proc/[0-9]*; do
-    [ "$(cat "$p/comm" 2>/dev/null)" = containerd-shim ] || [[ "$(cat "$p/comm" 2>/dev/null)" == containerd-shim* ]] || continue
+    [[ "$(cat "$p/comm" 2>/dev/null)" == containerd-shim* ]] || continue
     if tr '\0' ' ' < "$p/cmdline" 2>/dev/null | grep -qF -- "-address $CONTAINERD_SOCK"; then
       log "killing leftover shim ${p#/proc/}"
       kill -KILL "${p#/proc/}" 2>/dev/null || true
@@ -112,27 +124,33 @@ remove_pod_logs() {
     rm -rf /var/log/pods/*_"$uid"
   done
   find /var/log/containers -maxdepth 1 -xtype l -delete 2>/dev/null || true
-  rm -f /var/lib/cni/results/zeromesh-* 2>/dev/null || true
+}
+
+# libcni's cached results for our sandboxes (networks "zeromesh" and containerd's "cni-loopback").
+remove_cni_cache() {
+  [ -f "$RUN_DIR/containers.removed" ] || return 0
+  local id
+  for id in $(sort -u "$RUN_DIR/containers.removed"); do
+    rm -f /var/lib/cni/results/zeromesh-"$id"-* /var/lib/cni/results/cni-loopback-"$id"-*
+  done
 }
 
 main() {
   mkdir -p "$RUN_DIR"
-  stop_component kubelet
-  stop_component kube-proxy
+  stop kubelet kube-proxy
   remove_containers
-  stop_component containerd
+  stop containerd
   kill_shims
   remove_netns
   unmount_under "$KUBELET_ROOT" "$CONTAINERD_ROOT" "$RUN_DIR"
-  local c
-  for c in dns-watcher dnsmasq kube-scheduler kube-controller-manager kube-apiserver etcd; do
-    stop_component "$c"
-  done
+  stop dns-watcher dnsmasq kube-scheduler kube-controller-manager kube-apiserver
+  stop etcd
   clean_iptables
   ip link del "$BRIDGE" 2>/dev/null || true
   ip link del "$NODE_IF" 2>/dev/null || true
   restore_sysctls
   remove_pod_logs
+  remove_cni_cache
   rm -rf "$KUBELET_ROOT" "$RUN_DIR"
   log "local cluster down"
 }
