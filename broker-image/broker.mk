@@ -21,7 +21,7 @@ broker-image-check: broker-image ## import the broker archive into a private con
 	$(BROKER_DIR)/image/check-image.sh $(BROKER_IMAGE_TAR)
 
 bench: deps ## msgs/s and queue latency of each device vs a direct pair and libzmq zmq_proxy (a few minutes)
-	$(MVN) -q -pl $(BROKER_DIR) -DskipTests package exec:exec@bench
+	$(MVN) -q -pl $(BROKER_DIR) -DskipTests package exec:exec@bench -Dzeromesh.bench.args="$(BENCH_ARGS)"
 
 broker-demo: ## run each device locally and push real traffic through it with the probe
 	$(MVN) -q -pl $(BROKER_DIR) -DskipTests package dependency:build-classpath \

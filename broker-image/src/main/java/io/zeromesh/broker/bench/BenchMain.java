@@ -1,0 +1,302 @@
+package io.zeromesh.broker.bench;
+
+import io.zeromesh.broker.config.ConfigException;
+import io.zeromesh.broker.config.Flags;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code make bench}: msgs/s through each device (queue, forwarder, streamer) at 100 B and 1 KiB,
+ * and round trips through the queue, for our daemon, libzmq's zmq_proxy and a direct socket pair,
+ * all driven by the same load generator. The libzmq (C) generator is used whenever it can be built:
+ * it is faster than any device, so the device, not the generator, sets the rate. Without libzmq
+ * only ours and the direct pair are measured, with the JeroMQ generator.
+ *
+ * <p>Flags: {@code --generator=auto|c|java}, {@code --messages=N} (per 100 B run; 1 KiB runs send
+ * half), {@code --round-trips=N}, {@code --repeat=N} (median of N), {@code --devices=a,b}.
+ */
+public final class BenchMain {
+  private static final int[] SIZES = {100, 1024};
+  private final PrintStream out;
+  private final LoadGenerator load;
+  private final Path zmqbench;
+  private final long messages;
+  private final long roundTrips;
+  private final int repeat;
+  private final List<String> devices;
+  private final List<String> report = new ArrayList<>();
+
+  private BenchMain(
+      PrintStream out,
+      LoadGenerator load,
+      Path zmqbench,
+      long messages,
+      long roundTrips,
+      int repeat,
+      List<String> devices) {
+    this.out = out;
+    this.load = load;
+    this.zmqbench = zmqbench;
+    this.messages = messages;
+    this.roundTrips = roundTrips;
+    this.repeat = repeat;
+    this.devices = devices;
+  }
+
+  public static void main(String[] args) throws Exception {
+    try {
+      System.exit(run(List.of(args), System.out));
+    } catch (ConfigException e) {
+      System.err.println("bench: " + e.getMessage());
+      System.exit(2);
+    }
+  }
+
+  static int run(List<String> args, PrintStream out) throws Exception {
+    Flags flags = Flags.parse(args, Map.of());
+    Path benchDir = Path.of(flags.string("bench-dir", "broker-image/bench"));
+    Path workDir = Path.of(flags.string("work-dir", "broker-image/target/bench"));
+    String choice = flags.choice("generator", "auto", "auto", "c", "java");
+    long messages = flags.longValue("messages", 300_000, 1000, 100_000_000);
+    long roundTrips = flags.longValue("round-trips", 10_000, 100, 10_000_000);
+    int repeat = flags.intValue("repeat", 3, 1, 20);
+    List<String> devices =
+        Arrays.asList(flags.string("devices", "queue,forwarder,streamer").split(","));
+    for (String d : devices) {
+      if (!List.of("queue", "forwarder", "streamer").contains(d)) {
+        throw new ConfigException("--devices: unknown device '" + d + "'");
+      }
+    }
+    flags.rejectUnknown();
+
+    Path zmqbench = choice.equals("java") ? null : buildZmqbench(benchDir, workDir, out);
+    if (choice.equals("c") && zmqbench == null) {
+      throw new ConfigException("--generator=c: zmqbench could not be built (gcc, libzmq3-dev)");
+    }
+    LoadGenerator load = zmqbench == null ? new JeromqLoad() : new CLoad(zmqbench);
+    BenchMain bench = new BenchMain(out, load, zmqbench, messages, roundTrips, repeat, devices);
+    bench.runAll();
+    Files.createDirectories(workDir);
+    Path results = workDir.resolve("results.txt");
+    Files.write(results, bench.report, StandardCharsets.UTF_8);
+    out.println("(also in " + results + ")");
+    return 0;
+  }
+
+  /** Compiles bench/zmqbench.c into the work dir; null when gcc or libzmq is missing. */
+  static Path buildZmqbench(Path benchDir, Path workDir, PrintStream out)
+      throws IOException, InterruptedException {
+    Path source = benchDir.resolve("zmqbench.c");
+    Path binary = workDir.resolve("zmqbench");
+    Files.createDirectories(workDir);
+    Process gcc;
+    try {
+      gcc =
+          new ProcessBuilder(
+                  "gcc",
+                  "-O2",
+                  "-Wall",
+                  "-o",
+                  binary.toString(),
+                  source.toString(),
+                  "-lzmq",
+                  "-lpthread")
+              .redirectErrorStream(true)
+              .start();
+    } catch (IOException e) {
+      out.println("bench: no gcc (" + e.getMessage() + "): libzmq comparison skipped");
+      return null;
+    }
+    String log = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!gcc.waitFor(120, TimeUnit.SECONDS) || gcc.exitValue() != 0) {
+      out.println("bench: zmqbench did not build (install libzmq3-dev): " + log.trim());
+      return null;
+    }
+    return binary;
+  }
+
+  private void say(String line) {
+    out.println(line);
+    report.add(line);
+  }
+
+  private void runAll() throws Exception {
+    say(
+        String.format(
+            Locale.ROOT,
+            "ZeroMesh bench: load generator %s; %d cores; Java %s; median of %d runs",
+            load.name(),
+            Runtime.getRuntime().availableProcessors(),
+            System.getProperty("java.version"),
+            repeat));
+    say(
+        "throughput = messages delivered per second at the receiver (first to last); cpu = the"
+            + " device process, % of one core; drop = sent but not delivered");
+    say("");
+    Map<Integer, Row> direct = new LinkedHashMap<>();
+    try (BenchTarget.Direct d = new BenchTarget.Direct()) {
+      for (int size : SIZES) {
+        direct.put(size, throughput(d, size));
+      }
+    }
+    String header =
+        String.format(
+            Locale.ROOT,
+            "%-10s %-6s %-28s %-28s %-14s %s",
+            "device",
+            "size",
+            "zeromesh",
+            "zmq_proxy",
+            "direct pair",
+            "zeromesh/zmq_proxy");
+    List<String> rows = new ArrayList<>();
+    Map<String, double[]> cpuByDevice = new LinkedHashMap<>();
+    for (String mode : devices) {
+      Map<Integer, Row> ours = new LinkedHashMap<>();
+      Map<Integer, Row> proxy = new LinkedHashMap<>();
+      try (BenchTarget.Ours t = new BenchTarget.Ours(mode)) {
+        warmUp(t);
+        for (int size : SIZES) {
+          ours.put(size, throughput(t, size));
+        }
+      }
+      if (zmqbench != null) {
+        try (BenchTarget.ZmqProxy t = new BenchTarget.ZmqProxy(mode, zmqbench)) {
+          for (int size : SIZES) {
+            proxy.put(size, throughput(t, size));
+          }
+        }
+      }
+      for (int size : SIZES) {
+        Row o = ours.get(size);
+        Row p = proxy.get(size);
+        rows.add(
+            String.format(
+                Locale.ROOT,
+                "%-10s %-6s %-28s %-28s %-14s %s",
+                mode,
+                size == 1024 ? "1 KiB" : size + " B",
+                o.cell(),
+                p == null ? "(no libzmq)" : p.cell(),
+                String.format(Locale.ROOT, "%,.0f", direct.get(size).msgsPerSec),
+                p == null ? "-" : String.format(Locale.ROOT, "%.2f", o.msgsPerSec / p.msgsPerSec)));
+        cpuByDevice.put(
+            mode + " " + size, new double[] {o.cpuPercent, p == null ? 0 : p.cpuPercent});
+      }
+    }
+    say(header);
+    rows.forEach(this::say);
+    say("");
+    latency();
+    say("");
+    say(bottleneck(cpuByDevice));
+  }
+
+  /** A short discarded run: our JVM compiles its hot loop before the measured runs. */
+  private void warmUp(BenchTarget t) throws Exception {
+    load.throughput(t.pattern(), t.frontend(), t.backend(), 100, Math.max(1000, messages / 3));
+  }
+
+  private Row throughput(BenchTarget t, int size) throws Exception {
+    long count = size >= 1024 ? messages / 2 : messages;
+    List<Row> runs = new ArrayList<>();
+    for (int i = 0; i < repeat; i++) {
+      double cpuBefore = t.cpuSeconds();
+      long start = System.nanoTime();
+      LoadGenerator.Throughput r =
+          load.throughput(t.pattern(), t.frontend(), t.backend(), size, count);
+      double wall = (System.nanoTime() - start) / 1e9;
+      double cpu = t.pid() < 0 ? 0 : 100 * (t.cpuSeconds() - cpuBefore) / wall;
+      runs.add(new Row(r.msgsPerSec(), cpu, r.dropPercent(), t.pid() >= 0));
+    }
+    runs.sort((a, b) -> Double.compare(a.msgsPerSec, b.msgsPerSec));
+    Row median = runs.get(runs.size() / 2);
+    out.println(
+        String.format(
+            Locale.ROOT, "  .. %-10s %-9s %5d B: %s", t.label(), t.mode, size, median.cell()));
+    return median;
+  }
+
+  private void latency() throws Exception {
+    say(
+        String.format(
+            Locale.ROOT,
+            "round trip REQ -> queue -> REP echo, 100 B, %,d round trips (µs):",
+            roundTrips));
+    List<String> lines = new ArrayList<>();
+    LoadGenerator.Latency ours;
+    try (BenchTarget.Ours t = new BenchTarget.Ours("queue")) {
+      load.roundTrips("queue", t.frontend(), t.backend(), 100, Math.min(roundTrips, 2000));
+      ours = load.roundTrips("queue", t.frontend(), t.backend(), 100, roundTrips);
+      lines.add(latencyLine("zeromesh", ours));
+    }
+    LoadGenerator.Latency proxy = null;
+    if (zmqbench != null) {
+      try (BenchTarget.ZmqProxy t = new BenchTarget.ZmqProxy("queue", zmqbench)) {
+        proxy = load.roundTrips("queue", t.frontend(), t.backend(), 100, roundTrips);
+        lines.add(latencyLine("zmq_proxy", proxy));
+      }
+    }
+    try (BenchTarget.Direct t = new BenchTarget.Direct()) {
+      lines.add(
+          latencyLine(
+              "direct pair", load.roundTrips("direct", t.frontend(), null, 100, roundTrips)));
+    }
+    lines.forEach(this::say);
+    if (proxy != null) {
+      say(
+          String.format(
+              Locale.ROOT,
+              "  zeromesh/zmq_proxy: mean %.2f, p99 %.2f (below 1 = faster)",
+              ours.meanMicros() / proxy.meanMicros(),
+              (double) ours.p99Micros() / proxy.p99Micros()));
+    }
+  }
+
+  private static String latencyLine(String who, LoadGenerator.Latency l) {
+    return String.format(
+        Locale.ROOT,
+        "  %-12s mean %8.1f   p50 %6d   p99 %6d   (%,d round trips)",
+        who,
+        l.meanMicros(),
+        l.p50Micros(),
+        l.p99Micros(),
+        l.count());
+  }
+
+  /** Where the time goes: a device near or above one full core is the bottleneck. */
+  private static String bottleneck(Map<String, double[]> cpu) {
+    StringBuilder b =
+        new StringBuilder("device CPU during the runs (zeromesh vs zmq_proxy, % of one core): ");
+    cpu.forEach(
+        (k, v) -> b.append(String.format(Locale.ROOT, "%s %.0f%% vs %.0f%%; ", k, v[0], v[1])));
+    b.append(
+        "a device at 100% or more of a core is the bottleneck there; on a 2-core machine the"
+            + " generator's two threads and the device share the cores.");
+    return b.toString();
+  }
+
+  /** The median run of one target and size. */
+  private record Row(double msgsPerSec, double cpuPercent, double dropPercent, boolean hasCpu) {
+    String cell() {
+      String s = String.format(Locale.ROOT, "%,.0f", msgsPerSec);
+      if (hasCpu) {
+        s += String.format(Locale.ROOT, " cpu %.0f%%", cpuPercent);
+      }
+      if (dropPercent > 0.05) {
+        s += String.format(Locale.ROOT, " drop %.1f%%", dropPercent);
+      }
+      return s;
+    }
+  }
+}
