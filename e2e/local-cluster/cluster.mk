@@ -10,9 +10,12 @@ DEBIAN_PACKAGES += golang-go rsync etcd-server golang-github-modern-go-reflect2-
 	containerd runc containernetworking-plugins iptables conntrack dnsmasq-base busybox-static \
 	python3 openssl curl iproute2
 # The operator's integration tests (kube-api-test) need the API server binaries before mvn verify.
-TEST_PREREQS += cluster-binaries
+TEST_PREREQS += cluster-selftest cluster-binaries
 
-.PHONY: cluster-binaries cluster-up cluster-down cluster-status cluster-smoke cluster-load-images
+.PHONY: cluster-binaries cluster-selftest cluster-up cluster-down cluster-status cluster-smoke cluster-load-images
+
+cluster-selftest: ## unit tests of the local cluster's helpers (DNS watcher, image writer, runc wrapper)
+	@/usr/bin/python3 -m unittest discover -s $(LOCAL_CLUSTER_DIR)/tests -t $(LOCAL_CLUSTER_DIR)/tests
 
 cluster-binaries: ## build (or reuse) Kubernetes 1.20.2 from Debian's source; lays out kube-api-test's binaries
 	@$(LOCAL_CLUSTER_DIR)/build-binaries.sh

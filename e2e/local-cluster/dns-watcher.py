@@ -94,20 +94,25 @@ class Store:
                 line = resp.readline()
                 if not line:
                     return  # the server ended the watch: relist
-                event = json.loads(line)
-                kind, obj = event.get("type"), event.get("object", {})
-                if kind == "ERROR":
-                    raise IOError(f"watch error: {obj.get('message')}")
-                if kind == "BOOKMARK":
-                    continue
-                with self.lock:
-                    if kind == "DELETED":
-                        self.items.pop(key(obj), None)
-                    else:
-                        self.items[key(obj)] = obj
-                self.changed()
+                if self.apply(json.loads(line)):
+                    self.changed()
         finally:
             conn.close()
+
+    def apply(self, event):
+        """Applies one watch event; True when the objects changed. An ERROR event (such as 410
+        Gone for a compacted resourceVersion) raises, which makes run() relist."""
+        kind, obj = event.get("type"), event.get("object", {})
+        if kind == "ERROR":
+            raise IOError(f"watch error: {obj.get('message')}")
+        if kind not in ("ADDED", "MODIFIED", "DELETED"):
+            return False  # BOOKMARK
+        with self.lock:
+            if kind == "DELETED":
+                self.items.pop(key(obj), None)
+            else:
+                self.items[key(obj)] = obj
+        return True
 
 
 def key(obj):

@@ -46,7 +46,7 @@ pki_current() {
   [ -f "$PKI_DIR/.node-ip" ] && [ "$(cat "$PKI_DIR/.node-ip")" = "$NODE_IP" ] || return 1
   local c
   for c in ca apiserver apiserver-kubelet-client admin kube-controller-manager kube-scheduler \
-    kubelet-client kubelet-serving kube-proxy dns-watcher; do
+    kubelet-client kubelet-serving kube-proxy dns-watcher front-proxy-client; do
     openssl x509 -checkend 86400 -noout -in "$PKI_DIR/$c.crt" >/dev/null 2>&1 || return 1
   done
   [ -f "$PKI_DIR/sa.key" ] && [ -f "$PKI_DIR/sa.pub" ]
@@ -71,6 +71,9 @@ make_pki() {
   cert kubelet-serving "/CN=$NODE_NAME" serverAuth "IP:$NODE_IP,DNS:$NODE_NAME"
   cert kube-proxy "/CN=system:kube-proxy" clientAuth
   cert dns-watcher "/CN=zeromesh:dns-watcher" clientAuth
+  # The API server's identity towards aggregated API servers (and what controller-manager and
+  # scheduler read as the request-header CA).
+  cert front-proxy-client "/CN=front-proxy-client" clientAuth
   # Service-account token signing pair.
   key sa
   openssl rsa -in "$PKI_DIR/sa.key" -pubout -out "$PKI_DIR/sa.pub" 2>/dev/null

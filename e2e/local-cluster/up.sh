@@ -247,6 +247,11 @@ start_apiserver() {
     --service-account-key-file "$PKI_DIR/sa.pub" \
     --service-account-signing-key-file "$PKI_DIR/sa.key" \
     --service-cluster-ip-range "$SERVICE_CIDR" \
+    --proxy-client-cert-file "$PKI_DIR/front-proxy-client.crt" \
+    --proxy-client-key-file "$PKI_DIR/front-proxy-client.key" \
+    --requestheader-client-ca-file "$PKI_DIR/ca.crt" --requestheader-allowed-names front-proxy-client \
+    --requestheader-username-headers X-Remote-User --requestheader-group-headers X-Remote-Group \
+    --requestheader-extra-headers-prefix X-Remote-Extra- \
     --authorization-mode Node,RBAC \
     --enable-admission-plugins NodeRestriction \
     --profiling=false --event-ttl 1h --v 1
