@@ -23,7 +23,7 @@ chart-test: ## lint, render and check the chart (packages the operator first for
 	$(MVN) -pl helm verify
 
 operator-image: ## build the operator image zeromesh/operator:0.1.0 as operator/target/jib-image.tar
-	bash operator/image/build-image.sh
+	MVN="$(MVN)" bash operator/image/build-image.sh
 
 operator-image-check: operator-image ## run the operator image under a private containerd (user 65532, read-only rootfs)
 	bash operator/image/check-image.sh
