@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Proves the node half of the local cluster, in a namespace of its own that it deletes after:
 #   - a Deployment of a locally built image (busybox httpd) behind a ClusterIP Service
-#     (server-side applied), scaled through /scale;
+#     (server-side applied), scaled through /scale, and a NodePort Service reached from this
+#     machine;
 #   - a Job that resolves the Service by DNS (short, .svc and .svc.cluster.local names), fetches
 #     from it through kube-proxy, and reaches the API through the `kubernetes` Service with its
 #     ServiceAccount token;
@@ -91,6 +92,17 @@ spec:
   ports:
     - {name: http, port: 80, targetPort: http, protocol: TCP}
 YAML
+check "NodePort Service" kubectl -n "$NS" apply -f - <<YAML
+apiVersion: v1
+kind: Service
+metadata:
+  name: smoke-web-nodeport
+spec:
+  type: NodePort
+  selector: {app: smoke-web}
+  ports:
+    - {name: http, port: 80, targetPort: http, protocol: TCP}
+YAML
 check "Deployment of a locally built image becomes available" \
   kubectl -n "$NS" wait --for=condition=available deployment/smoke-web --timeout="$TIMEOUT"
 check "scale through /scale to 2 replicas" kubectl -n "$NS" scale deployment/smoke-web --replicas=2
@@ -130,6 +142,9 @@ spec:
 YAML
 check "Job: DNS, Service through kube-proxy, API through the kubernetes Service" \
   kubectl -n "$NS" wait --for=condition=complete job/smoke-client --timeout="$TIMEOUT"
+node_port="$(kubectl -n "$NS" get service smoke-web-nodeport -o jsonpath='{.spec.ports[0].nodePort}')"
+check "NodePort $NODE_IP:$node_port reached from this machine" \
+  sh -c "curl -fsS --max-time 5 'http://$NODE_IP:$node_port/' | grep -q '^zeromesh-smoke from smoke-web-'"
 check "kubectl logs (API server to kubelet)" \
   sh -c "kubectl -n '$NS' logs job/smoke-client | grep -q 'reached the API'"
 check "kubectl exec (API server to kubelet)" \

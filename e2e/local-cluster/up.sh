@@ -31,6 +31,10 @@ any_component_running() {
 start() {
   local name="$1"; shift
   mkdir -p "$PID_DIR" "$LOG_DIR"
+  # Keep one previous log once it passes 20 MB.
+  if [ "$(stat -c %s "$LOG_DIR/$name.log" 2>/dev/null || echo 0)" -gt 20000000 ]; then
+    mv "$LOG_DIR/$name.log" "$LOG_DIR/$name.log.1"
+  fi
   echo "$1" > "$PID_DIR/$name.cmd"
   echo "=== $(date -u +%FT%TZ) $*" >> "$LOG_DIR/$name.log"
   setsid "$@" >> "$LOG_DIR/$name.log" 2>&1 < /dev/null &
