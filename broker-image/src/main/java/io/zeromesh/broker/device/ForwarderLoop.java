@@ -39,6 +39,7 @@ import zmq.poll.PollItem;
  * gate stays open afterwards.
  */
 final class ForwarderLoop extends DeviceLoop {
+  private static final Topic EVERYTHING = new Topic(new byte[0]);
   private final SocketBase frontend;
   private final SocketBase backend;
   private final SocketBase anyTopicUpstream;
@@ -54,6 +55,10 @@ final class ForwarderLoop extends DeviceLoop {
   private final int gateCapacity;
   private final ArrayDeque<byte[][]> gate = new ArrayDeque<>();
   private boolean gateOpen;
+
+  /** The device itself subscribes upstream to everything (cache, or closed gate). */
+  private boolean receiveAll;
+
   private final List<Msg> frames = new ArrayList<>();
 
   ForwarderLoop(
@@ -88,6 +93,11 @@ final class ForwarderLoop extends DeviceLoop {
     this.minSubscribers = config.minSubscribers;
     this.gateCapacity = config.startGateBuffer;
     this.gateOpen = config.minSubscribers == 0;
+    this.receiveAll = lastValues != null || !gateOpen;
+    if (receiveAll) {
+      // The cache and the gate need every message, not only those a subscriber asked for yet.
+      upstream(EVERYTHING, true);
+    }
   }
 
   @Override
@@ -295,6 +305,11 @@ final class ForwarderLoop extends DeviceLoop {
       released++;
     }
     metrics.startGateBuffered(0);
+    if (receiveAll && lastValues == null) {
+      // From now on publishers send only what subscribers asked for.
+      receiveAll = false;
+      upstream(EVERYTHING, false);
+    }
     if (released > 0) {
       metrics.sent(Side.BACKEND, released, bytes);
     }

@@ -13,7 +13,11 @@ import java.util.Set;
 
 /** Starts devices in-process on free 127.0.0.1 ports for tests. */
 final class TestDevices {
-  static final Log LOG = new Log(new PrintStream(System.err, true), false, Log.Level.WARN);
+  static final Log LOG =
+      new Log(
+          new PrintStream(System.err, true),
+          false,
+          Log.Level.valueOf(System.getProperty("zeromesh.test.log", "WARN")));
   private static final Set<Integer> handedOut = new HashSet<>();
 
   private TestDevices() {}
