@@ -136,6 +136,7 @@ remove_cni_cache() {
 }
 
 main() {
+  cluster_lock
   mkdir -p "$RUN_DIR"
   stop kubelet kube-proxy
   remove_containers

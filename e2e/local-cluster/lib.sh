@@ -107,6 +107,14 @@ SAVED_SYSCTLS="net/ipv4/ip_forward net/bridge/bridge-nf-call-iptables net/ipv4/c
 vm/overcommit_memory vm/panic_on_oom kernel/panic kernel/panic_on_oops kernel/keys/root_maxkeys
 kernel/keys/root_maxbytes"
 
+# Serialises up.sh and down.sh (two `make cluster-up` at once, say); nested calls pass.
+cluster_lock() {
+  [ -n "${ZEROMESH_CLUSTER_LOCKED:-}" ] && return 0
+  exec 9>/run/zeromesh.lock
+  flock -w 600 9 || die "another up.sh/down.sh held /run/zeromesh.lock for 10 minutes"
+  export ZEROMESH_CLUSTER_LOCKED=1
+}
+
 kubectl_admin() { kubectl --kubeconfig "$KUBECONFIG_OUT" "$@"; }
 
 # pid of a component started by up.sh, if it still runs the binary it was started with.

@@ -421,6 +421,7 @@ YAML
 }
 
 main() {
+  cluster_lock
   if [ -f "$KUBECONFIG_OUT" ] && cluster_healthy; then
     log "local cluster already up (node $NODE_NAME Ready)"
     echo "$KUBECONFIG_OUT"
