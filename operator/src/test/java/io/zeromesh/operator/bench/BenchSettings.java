@@ -26,6 +26,11 @@ record BenchSettings(
 
   static final String PREFIX = "bench.";
 
+  /** The properties the integration tests' cluster fixture reads, shared so both agree. */
+  static final String KUBE_API_TEST_DIR = "zeromesh.kube-api-test.dir";
+
+  static final String KUBE_API_TEST_VERSION = "zeromesh.kube-api-test.version";
+
   BenchSettings {
     require(count >= 10, "bench.count must be at least 10 (one of each kind and variant)");
     require(namespaces >= 1, "bench.namespaces must be at least 1");
@@ -46,10 +51,8 @@ record BenchSettings(
         Duration.ofSeconds(integer("timeoutSeconds", 300)),
         Duration.ofMillis(integer("pollMillis", 1000)),
         integer("createThreads", 4),
-        Path.of(
-            System.getProperty(
-                PREFIX + "kubeApiTestDir", Path.of(cache, "kube-api-test").toString())),
-        System.getProperty(PREFIX + "kubernetesVersion", "1.20.2"));
+        Path.of(System.getProperty(KUBE_API_TEST_DIR, Path.of(cache, "kube-api-test").toString())),
+        System.getProperty(KUBE_API_TEST_VERSION, "1.20.2"));
   }
 
   private static int integer(String name, int fallback) {
@@ -60,7 +63,8 @@ record BenchSettings(
     try {
       return Integer.parseInt(value.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(PREFIX + name + " must be an integer, got '" + value + "'");
+      throw new IllegalArgumentException(
+          PREFIX + name + " must be an integer, got '" + value + "'");
     }
   }
 

@@ -57,9 +57,18 @@ final class HeapProbe implements AutoCloseable {
     sampler.start();
   }
 
+  /** Heap used after full collections, for a baseline taken outside a probe. */
+  static long settledHeapUsed() {
+    return settle().heapUsed();
+  }
+
   /** Takes the baseline now (after a full collection) and starts sampling. */
   static HeapProbe startWithBaseline() {
     return new HeapProbe(settle());
+  }
+
+  long baselineHeapUsed() {
+    return baseline.heapUsed();
   }
 
   /** Stops sampling, collects fully and returns the figures minus the baseline. */
