@@ -79,10 +79,18 @@ public class BrokerReconciler implements Reconciler<ZmqBroker> {
   @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
   public static final class CurveSecret extends Dependents.CurveSecret<ZmqBroker> {}
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+  // Created with a plain apply: on Kubernetes 1.20 an apply that must create a Service fails
+  // when it carries a resourceVersion, which is how the create-only apply guards.
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
   public static final class FrontendService extends Dependents.FrontendService<ZmqBroker> {}
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+  // Created with a plain apply: on Kubernetes 1.20 an apply that must create a Service fails
+  // when it carries a resourceVersion, which is how the create-only apply guards.
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
   public static final class BackendService extends Dependents.BackendService<ZmqBroker> {}
 
   @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))

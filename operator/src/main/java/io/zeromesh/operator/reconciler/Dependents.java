@@ -7,10 +7,12 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.zeromesh.operator.api.v1alpha1.ZmqDevice;
 import io.zeromesh.operator.resources.CurveKeys;
 import io.zeromesh.operator.resources.CurveSecretBuilder;
 import io.zeromesh.operator.resources.DeviceDeploymentBuilder;
+import io.zeromesh.operator.resources.DeviceNames;
 import io.zeromesh.operator.resources.DeviceNetworkPolicyBuilder;
 import io.zeromesh.operator.resources.DeviceServiceBuilder;
 import io.zeromesh.operator.resources.WorkerDeploymentBuilder;
@@ -23,10 +25,23 @@ import io.zeromesh.operator.resources.WorkerDisruptionBudgetBuilder;
 final class Dependents {
   private Dependents() {}
 
+  /**
+   * Which object a dependent manages, by name: also asked when the dependent is not wanted (to
+   * delete it), when desired() could not be built.
+   */
+  static ResourceID id(ZmqDevice primary, String name) {
+    return new ResourceID(name, primary.getMetadata().getNamespace());
+  }
+
   abstract static class CurveSecret<P extends ZmqDevice>
       extends CRUDKubernetesDependentResource<Secret, P> {
     CurveSecret() {
       super(Secret.class);
+    }
+
+    @Override
+    protected ResourceID targetSecondaryResourceID(P primary, Context<P> context) {
+      return id(primary, DeviceNames.of(primary).curveSecret());
     }
 
     @Override
@@ -52,6 +67,11 @@ final class Dependents {
     }
 
     @Override
+    protected ResourceID targetSecondaryResourceID(P primary, Context<P> context) {
+      return id(primary, DeviceNames.of(primary).frontendService());
+    }
+
+    @Override
     protected Service desired(P primary, Context<P> context) {
       return DeviceServiceBuilder.frontend(primary);
     }
@@ -64,6 +84,11 @@ final class Dependents {
     }
 
     @Override
+    protected ResourceID targetSecondaryResourceID(P primary, Context<P> context) {
+      return id(primary, DeviceNames.of(primary).backendService());
+    }
+
+    @Override
     protected Service desired(P primary, Context<P> context) {
       return DeviceServiceBuilder.backend(primary);
     }
@@ -73,6 +98,11 @@ final class Dependents {
       extends CRUDKubernetesDependentResource<Deployment, P> {
     DeviceDeployment() {
       super(Deployment.class);
+    }
+
+    @Override
+    protected ResourceID targetSecondaryResourceID(P primary, Context<P> context) {
+      return id(primary, DeviceNames.of(primary).deviceDeployment());
     }
 
     @Override
@@ -90,6 +120,11 @@ final class Dependents {
     }
 
     @Override
+    protected ResourceID targetSecondaryResourceID(P primary, Context<P> context) {
+      return id(primary, DeviceNames.of(primary).workerDeployment());
+    }
+
+    @Override
     protected Deployment desired(P primary, Context<P> context) {
       WorkflowInputs inputs = WorkflowInputs.of(context);
       return WorkerDeploymentBuilder.build(primary, inputs.references(), inputs.secretsVersion());
@@ -103,6 +138,11 @@ final class Dependents {
     }
 
     @Override
+    protected ResourceID targetSecondaryResourceID(P primary, Context<P> context) {
+      return id(primary, DeviceNames.of(primary).workerDisruptionBudget());
+    }
+
+    @Override
     protected PodDisruptionBudget desired(P primary, Context<P> context) {
       return WorkerDisruptionBudgetBuilder.build(primary);
     }
@@ -112,6 +152,11 @@ final class Dependents {
       extends CRUDKubernetesDependentResource<NetworkPolicy, P> {
     DeviceNetworkPolicy() {
       super(NetworkPolicy.class);
+    }
+
+    @Override
+    protected ResourceID targetSecondaryResourceID(P primary, Context<P> context) {
+      return id(primary, DeviceNames.of(primary).networkPolicy());
     }
 
     @Override

@@ -82,10 +82,18 @@ public class ForwarderReconciler implements Reconciler<ZmqForwarder> {
   @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
   public static final class CurveSecret extends Dependents.CurveSecret<ZmqForwarder> {}
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+  // Created with a plain apply: on Kubernetes 1.20 an apply that must create a Service fails
+  // when it carries a resourceVersion, which is how the create-only apply guards.
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
   public static final class FrontendService extends Dependents.FrontendService<ZmqForwarder> {}
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+  // Created with a plain apply: on Kubernetes 1.20 an apply that must create a Service fails
+  // when it carries a resourceVersion, which is how the create-only apply guards.
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
   public static final class BackendService extends Dependents.BackendService<ZmqForwarder> {}
 
   @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))

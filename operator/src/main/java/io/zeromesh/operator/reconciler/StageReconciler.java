@@ -94,10 +94,18 @@ public class StageReconciler implements Reconciler<ZmqPipelineStage> {
   @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
   public static final class CurveSecret extends Dependents.CurveSecret<ZmqPipelineStage> {}
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+  // Created with a plain apply: on Kubernetes 1.20 an apply that must create a Service fails
+  // when it carries a resourceVersion, which is how the create-only apply guards.
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
   public static final class FrontendService extends Dependents.FrontendService<ZmqPipelineStage> {}
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+  // Created with a plain apply: on Kubernetes 1.20 an apply that must create a Service fails
+  // when it carries a resourceVersion, which is how the create-only apply guards.
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
   public static final class BackendService extends Dependents.BackendService<ZmqPipelineStage> {}
 
   @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))

@@ -1,6 +1,8 @@
 package io.zeromesh.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
 import io.fabric8.kubernetes.api.model.Namespaced;
@@ -11,6 +13,8 @@ import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /** A ZeroMQ pub-sub forwarder (XSUB/XPUB), optionally cascaded from other forwarders. */
+// ZmqDevice extends HasMetadata, whose polymorphic deserializer would otherwise recurse here.
+@JsonDeserialize(using = JsonDeserializer.None.class)
 @Group("zeromesh.io")
 @Version("v1alpha1")
 @ShortNames("zfwd")

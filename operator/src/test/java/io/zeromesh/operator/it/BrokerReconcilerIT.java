@@ -1,0 +1,233 @@
+package io.zeromesh.operator.it;
+
+import static io.zeromesh.operator.it.ItSupport.assertOwnedBy;
+import static io.zeromesh.operator.it.ItSupport.awaitPresent;
+import static io.zeromesh.operator.it.ItSupport.eventually;
+import static io.zeromesh.operator.it.ItSupport.ready;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.zeromesh.operator.api.v1alpha1.CurveSpec;
+import io.zeromesh.operator.api.v1alpha1.ZmqBroker;
+import io.zeromesh.operator.resources.BrokerNames;
+import io.zeromesh.operator.resources.CurveKeys;
+import io.zeromesh.operator.testing.TestResources;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** ZmqBroker against a real API server: create, update, become ready, invalid spec, ownership. */
+@Timeout(180)
+class BrokerReconcilerIT {
+  private KubernetesClient client;
+  private String ns;
+
+  @BeforeEach
+  void setUp() {
+    ClusterFixture cluster = ClusterFixture.get();
+    client = cluster.client();
+    ns = cluster.newNamespace("broker");
+  }
+
+  @Test
+  void brokerBecomesDeviceServicesSecretAndWorkersOwnedByIt() {
+    ZmqBroker created =
+        client
+            .resource(
+                TestResources.broker(
+                    ns,
+                    "rr",
+                    s -> {
+                      s.setWorkers(TestResources.workers(3));
+                      CurveSpec curve = new CurveSpec();
+                      curve.setEnabled(true);
+                      s.setCurve(curve);
+                    }))
+            .create();
+    BrokerNames names = new BrokerNames(created);
+
+    Deployment device = awaitPresent(() -> deployment(names.deviceDeployment()), "device");
+    Deployment workers = awaitPresent(() -> deployment(names.workerDeployment()), "workers");
+    Service frontend = awaitPresent(() -> service(names.frontendService()), "frontend Service");
+    Service backend = awaitPresent(() -> service(names.backendService()), "backend Service");
+    Secret keys = awaitPresent(() -> secret(names.curveSecret()), "CURVE Secret");
+
+    var container = device.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertEquals(java.util.List.of("queue"), container.getArgs());
+    assertEquals("zeromesh/broker:it", container.getImage());
+    assertEquals("5559", env(container.getEnv(), "ZEROMESH_FRONTEND_PORT"));
+    assertEquals("true", env(container.getEnv(), "ZEROMESH_CURVE"));
+    assertEquals("Recreate", device.getSpec().getStrategy().getType());
+    assertEquals(1, device.getSpec().getReplicas());
+    assertEquals(3, workers.getSpec().getReplicas());
+    var worker = workers.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertEquals(
+        "tcp://rr-broker-backend." + ns + ".svc:5560", env(worker.getEnv(), "ZEROMESH_BROKER"));
+    assertEquals(
+        names.curveSecret(),
+        worker.getEnv().stream()
+            .filter(e -> e.getName().equals("ZEROMESH_CURVE_SERVER_KEY"))
+            .findFirst()
+            .orElseThrow()
+            .getValueFrom()
+            .getSecretKeyRef()
+            .getName());
+    assertEquals(5559, frontend.getSpec().getPorts().get(0).getPort());
+    assertEquals("ClusterIP", backend.getSpec().getType());
+    CurveKeys generated = CurveKeys.fromSecretData(keys.getData());
+    assertTrue(generated != null, "the Secret holds a Z85 keypair: " + keys.getData().keySet());
+
+    // Deleting the broker deletes all of these: the API server's garbage collector follows
+    // exactly these references (it does not run here).
+    for (var child : java.util.List.of(device, workers, frontend, backend, keys)) {
+      assertOwnedBy(child, created);
+    }
+
+    ZmqBroker progressing =
+        eventually()
+            .until(
+                this::current,
+                b ->
+                    ready(b.getStatus())
+                        .map(c -> "Progressing".equals(c.getReason()))
+                        .orElse(false));
+    assertEquals(
+        "tcp://rr-broker." + ns + ".svc:5559",
+        progressing.getStatus().getEndpoints().getFrontend());
+    assertEquals("0/3", progressing.getStatus().getWorkers());
+    assertEquals(
+        "app.kubernetes.io/name=zeromesh-broker,app.kubernetes.io/instance=rr,app.kubernetes.io/component=workers",
+        progressing.getStatus().getSelector());
+
+    ItSupport.markAvailable(client, device);
+    ItSupport.markAvailable(client, workers);
+    ZmqBroker ready =
+        eventually()
+            .until(
+                this::current,
+                b -> ready(b.getStatus()).map(c -> "True".equals(c.getStatus())).orElse(false));
+    Condition condition = ready(ready.getStatus()).orElseThrow();
+    assertEquals("Available", condition.getReason());
+    assertEquals(ready.getMetadata().getGeneration(), condition.getObservedGeneration());
+    assertEquals(ready.getMetadata().getGeneration(), ready.getStatus().getObservedGeneration());
+    assertEquals("3/3", ready.getStatus().getWorkers());
+    eventually()
+        .untilAsserted(
+            () ->
+                assertTrue(
+                    client.v1().events().inNamespace(ns).list().getItems().stream()
+                        .anyMatch(
+                            e ->
+                                "Ready".equals(e.getReason())
+                                    && "rr".equals(e.getInvolvedObject().getName())),
+                    "a Ready event on the broker"));
+
+    // Update: the port moves in Service and device; the keypair stays the same.
+    ZmqBroker changed = current();
+    changed.getSpec().getFrontend().setPort(6001);
+    changed.getSpec().getWorkers().setReplicas(5);
+    client.resource(changed).update();
+    eventually()
+        .untilAsserted(
+            () ->
+                assertEquals(
+                    6001, service(names.frontendService()).getSpec().getPorts().get(0).getPort()));
+    eventually()
+        .untilAsserted(
+            () ->
+                assertEquals(
+                    "6001",
+                    env(
+                        deployment(names.deviceDeployment())
+                            .getSpec()
+                            .getTemplate()
+                            .getSpec()
+                            .getContainers()
+                            .get(0)
+                            .getEnv(),
+                        "ZEROMESH_FRONTEND_PORT")));
+    eventually()
+        .untilAsserted(
+            () -> assertEquals(5, deployment(names.workerDeployment()).getSpec().getReplicas()));
+    assertEquals(generated, CurveKeys.fromSecretData(secret(names.curveSecret()).getData()));
+    eventually()
+        .untilAsserted(
+            () ->
+                assertEquals(
+                    "tcp://rr-broker." + ns + ".svc:6001",
+                    current().getStatus().getEndpoints().getFrontend()));
+
+    // Workers removed from the spec: their Deployment goes.
+    ZmqBroker noWorkers = current();
+    noWorkers.getSpec().setWorkers(null);
+    client.resource(noWorkers).update();
+    eventually().untilAsserted(() -> assertNull(deployment(names.workerDeployment())));
+  }
+
+  @Test
+  void invalidSpecIsReportedWithTheFieldAndCreatesNothing() {
+    client
+        .resource(
+            TestResources.broker(
+                ns,
+                "clash",
+                s -> {
+                  s.getFrontend().setPort(6000);
+                  s.getBackend().setPort(6000);
+                }))
+        .create();
+    ZmqBroker invalid =
+        eventually()
+            .until(
+                () -> client.resources(ZmqBroker.class).inNamespace(ns).withName("clash").get(),
+                b -> ready(b.getStatus()).isPresent());
+    Condition condition = ready(invalid.getStatus()).orElseThrow();
+    assertEquals("False", condition.getStatus());
+    assertEquals("InvalidSpec", condition.getReason());
+    assertEquals(
+        "spec.backend.port: must differ from spec.frontend.port (6000)", condition.getMessage());
+    assertNull(deployment("clash-broker"));
+    assertNull(service("clash-broker"));
+
+    // Fixed: the broker is made.
+    invalid.getSpec().getBackend().setPort(6002);
+    invalid.setStatus(null);
+    client.resource(invalid).update();
+    awaitPresent(() -> deployment("clash-broker"), "device after the fix");
+    eventually()
+        .until(
+            () -> client.resources(ZmqBroker.class).inNamespace(ns).withName("clash").get(),
+            b -> ready(b.getStatus()).map(c -> "Progressing".equals(c.getReason())).orElse(false));
+  }
+
+  private ZmqBroker current() {
+    return client.resources(ZmqBroker.class).inNamespace(ns).withName("rr").get();
+  }
+
+  private Deployment deployment(String name) {
+    return client.apps().deployments().inNamespace(ns).withName(name).get();
+  }
+
+  private Service service(String name) {
+    return client.services().inNamespace(ns).withName(name).get();
+  }
+
+  private Secret secret(String name) {
+    return client.secrets().inNamespace(ns).withName(name).get();
+  }
+
+  static String env(java.util.List<EnvVar> env, String name) {
+    return env.stream()
+        .filter(e -> e.getName().equals(name))
+        .map(EnvVar::getValue)
+        .findFirst()
+        .orElse(null);
+  }
+}

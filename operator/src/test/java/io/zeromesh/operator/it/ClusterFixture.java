@@ -1,0 +1,145 @@
+package io.zeromesh.operator.it;
+
+import io.fabric8.kubeapitest.KubeAPIServer;
+import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.Operator;
+import io.zeromesh.operator.reconciler.BrokerReconciler;
+import io.zeromesh.operator.reconciler.ForwarderReconciler;
+import io.zeromesh.operator.reconciler.StageReconciler;
+import io.zeromesh.operator.resources.OperatorDefaults;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * One real kube-apiserver (with etcd) per test JVM, from kube-api-test, with the CRDs of crds/
+ * applied and the operator's three reconcilers running in-process against it. There is no
+ * controller-manager: Deployments get no pods and deleted owners are not garbage collected, so
+ * tests set Deployment status themselves and check owner references.
+ */
+public final class ClusterFixture {
+  public static final OperatorDefaults DEFAULTS =
+      new OperatorDefaults("zeromesh/broker:it", "IfNotPresent");
+
+  private static ClusterFixture instance;
+
+  private final KubeAPIServer server;
+  private final KubernetesClient client;
+  private final Operator operator;
+
+  private ClusterFixture() {
+    server =
+        new KubeAPIServer(
+            KubeAPIServerConfigBuilder.anAPIServerConfig()
+                .withTestDir(System.getProperty("zeromesh.kube-api-test.dir"))
+                .withApiServerVersion(System.getProperty("zeromesh.kube-api-test.version"))
+                .withOfflineMode(true)
+                .withUpdateKubeConfig(false)
+                .withStartupTimeout(120_000)
+                .build());
+    server.start();
+    client =
+        new KubernetesClientBuilder()
+            .withConfig(Config.fromKubeconfig(server.getKubeConfigYaml()))
+            .build();
+    applyCrds();
+    operator =
+        new Operator(
+            o ->
+                o.withKubernetesClient(client)
+                    .withCloseClientOnStop(false)
+                    .withCacheSyncTimeout(Duration.ofSeconds(60)));
+    operator.register(new BrokerReconciler(DEFAULTS));
+    operator.register(new ForwarderReconciler(DEFAULTS));
+    operator.register(new StageReconciler(DEFAULTS));
+    operator.start();
+    Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "cluster-fixture-stop"));
+  }
+
+  /** The shared cluster, started on first use. */
+  public static synchronized ClusterFixture get() {
+    if (instance == null) {
+      instance = new ClusterFixture();
+    }
+    return instance;
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  /** A fresh namespace for one test. */
+  public String newNamespace(String prefix) {
+    String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .create();
+    return name;
+  }
+
+  /** The CRDs exactly as committed in crds/: the real API server must accept them. */
+  private void applyCrds() {
+    Path crds = repoRoot().resolve("crds");
+    try (Stream<Path> files = Files.list(crds)) {
+      List<Path> yamls = files.filter(p -> p.toString().endsWith(".yml")).sorted().toList();
+      if (yamls.size() != 3) {
+        throw new IllegalStateException("expected 3 CRDs in " + crds + ", found " + yamls);
+      }
+      for (Path yaml : yamls) {
+        try (InputStream in = Files.newInputStream(yaml)) {
+          CustomResourceDefinition crd =
+              client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
+          client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+          client
+              .apiextensions()
+              .v1()
+              .customResourceDefinitions()
+              .withName(crd.getMetadata().getName())
+              .waitUntilCondition(
+                  c ->
+                      c.getStatus() != null
+                          && c.getStatus().getConditions() != null
+                          && c.getStatus().getConditions().stream()
+                              .anyMatch(
+                                  x ->
+                                      "Established".equals(x.getType())
+                                          && "True".equals(x.getStatus())),
+                  60,
+                  java.util.concurrent.TimeUnit.SECONDS);
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read CRDs from " + crds, e);
+    }
+  }
+
+  public static Path repoRoot() {
+    return Path.of(System.getProperty("zeromesh.repo.root", "..")).toAbsolutePath().normalize();
+  }
+
+  /** Removes a test's objects' namespace; best effort (no namespace controller runs). */
+  public void delete(HasMetadata resource) {
+    client.resource(resource).delete();
+  }
+
+  private void stop() {
+    try {
+      operator.stop();
+    } finally {
+      client.close();
+      server.stop();
+    }
+  }
+}
