@@ -18,7 +18,9 @@ chart-crds: ## copy crds/*.yml into the chart's crds/ (a test fails while they d
 chart-install-yaml: ## regenerate helm/install/zeromesh-operator.yaml from the chart (default values)
 	$(MVN) -q -pl helm test-compile exec:java -Dexec.mainClass=io.zeromesh.helm.InstallManifest -Dexec.classpathScope=test
 
-chart-test: ## lint, render and check the chart (packages the operator first for its generated RBAC)
+# The operator package gives the generated RBAC the chart is checked against; cluster-binaries the
+# kube-apiserver that ChartInstallIT installs the chart into.
+chart-test: cluster-binaries ## lint, render, check the chart and install it into a real API server
 	$(MVN) -pl operator package -DskipTests
 	$(MVN) -pl helm verify
 
