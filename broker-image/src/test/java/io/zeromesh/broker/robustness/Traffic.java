@@ -7,11 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.zeromesh.broker.testing.DaemonProcess;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
-/** Well-behaved JeroMQ peers pushing real messages through a device: it must still serve. */
+/**
+ * Well-behaved JeroMQ peers pushing real messages through a device: it must still serve. Foreign
+ * messages are tolerated: without CURVE, random bytes sent to a PULL or ROUTER port parse as ZMTP
+ * 1.0 frames and are delivered, by libzmq's zmq_proxy exactly as by ours.
+ */
 final class Traffic {
   static final Duration BOUND = Duration.ofSeconds(20);
 
@@ -43,6 +48,11 @@ final class Traffic {
         byte[] request = ("request " + i).getBytes(StandardCharsets.UTF_8);
         assertTrue(client.send(request, 0));
         byte[] got = worker.recv(0);
+        long until = System.nanoTime() + BOUND.toNanos();
+        while (got != null && !Arrays.equals(request, got) && System.nanoTime() < until) {
+          worker.send("not yours"); // a foreign request (garbage parsed as ZMTP 1.0)
+          got = worker.recv(0);
+        }
         assertArrayEquals(request, got, "request " + i + " reached the worker");
         assertTrue(worker.send("reply " + i));
         assertEquals("reply " + i, client.recvStr(), "reply " + i + " reached the client");
@@ -90,7 +100,11 @@ final class Traffic {
         assertTrue(push.send("task " + i));
       }
       for (int i = 0; i < n; i++) {
-        assertEquals("task " + i, pull.recvStr(), "task " + i);
+        String got = pull.recvStr();
+        while (got != null && !got.startsWith("task ")) {
+          got = pull.recvStr(); // a foreign message (garbage parsed as ZMTP 1.0)
+        }
+        assertEquals("task " + i, got, "task " + i);
       }
     }
   }
