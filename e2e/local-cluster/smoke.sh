@@ -18,6 +18,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 
 export KUBECONFIG="${KUBECONFIG:-$KUBECONFIG_OUT}"
 [ -f "$KUBECONFIG" ] || die "no kubeconfig at $KUBECONFIG (make cluster-up)"
+kubectl get --raw /readyz >/dev/null 2>&1 || die "the API server in $KUBECONFIG does not answer (make cluster-up)"
 NS="zeromesh-smoke-$(date +%s)"
 TIMEOUT="${SMOKE_TIMEOUT:-90s}"
 passed=0 failed=0
