@@ -84,7 +84,7 @@ public final class Device implements AutoCloseable {
     ZapHandler zap = null;
     try {
       if (config.curve && config.curveAllowedClientsDir != null) {
-        zap = new ZapHandler(context, config.curveAllowedClientsDir, log);
+        zap = new ZapHandler(context, config.curveAllowedClientsDir, metrics, log);
       }
       PeerMonitor monitor = new PeerMonitor(context, metrics, log);
       String controlEndpoint = "inproc://zeromesh-control-" + IDS.incrementAndGet();

@@ -23,7 +23,10 @@ public final class DeviceMetrics {
     HWM,
     /** A frame above --max-msg-size: the peer was disconnected. */
     OVERSIZE,
-    /** A connection refused at the handshake (CURVE/ZAP), or a reply to a client that is gone. */
+    /**
+     * A connection refused by the CURVE allow-list (ZAP), or a reply to a client that is gone.
+     * (Plaintext peers of a CURVE socket fail the handshake unseen: JeroMQ 0.6.0 reports nothing.)
+     */
     REFUSED;
 
     String label() {

@@ -1,5 +1,7 @@
 package io.zeromesh.broker.device;
 
+import io.zeromesh.broker.device.DeviceMetrics.DropReason;
+import io.zeromesh.broker.device.DeviceMetrics.Side;
 import io.zeromesh.broker.log.Log;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,14 +28,16 @@ final class ZapHandler implements Runnable {
   private final ZMQ.Socket socket;
   private final Path allowedDir;
   private final Log log;
+  private final DeviceMetrics metrics;
   private volatile boolean stopping;
   private Set<String> allowed = Set.of();
   private long loadedAtNanos;
   private boolean loaded;
 
   /** Binds the ZAP endpoint on the calling thread; it must be bound before the device binds. */
-  ZapHandler(ZMQ.Context context, Path allowedDir, Log log) {
+  ZapHandler(ZMQ.Context context, Path allowedDir, DeviceMetrics metrics, Log log) {
     this.allowedDir = allowedDir;
+    this.metrics = metrics;
     this.log = log;
     this.socket = context.socket(SocketType.REP);
     socket.setLinger(0);
@@ -96,6 +100,9 @@ final class ZapHandler implements Runnable {
       } else {
         status = "400";
         text = "client key not allowed";
+        String domain = ascii(frames.get(2));
+        metrics.dropped(
+            "backend".equals(domain) ? Side.BACKEND : Side.FRONTEND, DropReason.REFUSED, 1);
         log.warn(
             "client_refused",
             "domain",
