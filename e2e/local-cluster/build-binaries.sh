@@ -16,35 +16,6 @@ only_api=false
 # Debian packages: the Go toolchain and build tools, etcd, and the fixed reflect2.
 BUILD_PACKAGES="golang-go rsync etcd-server golang-github-modern-go-reflect2-dev dpkg-dev gcc libc6-dev"
 
-missing_packages() {
-  local p out=""
-  for p in "$@"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || out="$out $p"
-  done
-  echo "$out"
-}
-
-# Installs Debian packages without letting their maintainer scripts start services: etcd-server
-# would otherwise start a system etcd on 2379.
-apt_install() {
-  local missing guard=false
-  missing="$(missing_packages "$@")"
-  [ -z "$missing" ] && return 0
-  require_root
-  log "installing Debian packages:$missing"
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\n# zeromesh build-binaries.sh: no service starts during its installs\nexit 101\n' \
-      > /usr/sbin/policy-rc.d
-    chmod 755 /usr/sbin/policy-rc.d
-    guard=true
-  fi
-  # shellcheck disable=SC2086
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >&2 \
-    || { $guard && rm -f /usr/sbin/policy-rc.d; die "apt-get install failed"; }
-  $guard && rm -f /usr/sbin/policy-rc.d
-  return 0
-}
-
 # A system etcd (from the package's service) would take 2379 and a data dir we do not own.
 stop_system_etcd() {
   if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
@@ -60,11 +31,18 @@ ensure_deb_src() {
     return 0
   fi
   require_root
-  log "adding a deb-src source for bookworm"
-  cat > /etc/apt/sources.list.d/zeromesh-deb-src.sources <<'SRC'
+  # The mirror the machine already uses for bookworm's binary packages.
+  local uri
+  uri="$(awk '/^URIs:/ { u = $2 } /^Suites:/ { for (i = 2; i <= NF; i++) if ($i == "bookworm") { print u; exit } }' \
+    /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1)"
+  [ -n "$uri" ] || uri="$(awk '$1 == "deb" && $0 ~ / bookworm / { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }' \
+    /etc/apt/sources.list 2>/dev/null | head -1)"
+  [ -n "$uri" ] || uri=http://deb.debian.org/debian
+  log "adding a deb-src source for bookworm ($uri)"
+  cat > /etc/apt/sources.list.d/zeromesh-deb-src.sources <<SRC
 # Added by ZeroMesh e2e/local-cluster/build-binaries.sh: Kubernetes sources for the local cluster.
 Types: deb-src
-URIs: http://deb.debian.org/debian
+URIs: $uri
 Suites: bookworm
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
@@ -80,7 +58,6 @@ ensure_source() {
   local tree="$K8S_DIR/src/kubernetes"
   if [ -f "$K8S_DIR/src/.ready" ]; then echo "$tree"; return 0; fi
   ensure_deb_src
-  apt_install $BUILD_PACKAGES
   log "fetching Debian source kubernetes $K8S_DEB_VERSION"
   local tmp="$K8S_DIR/src.tmp"
   rm -rf "$tmp" "$K8S_DIR/src"
@@ -155,7 +132,7 @@ place() {
 main() {
   local want="kube-apiserver kube-controller-manager"
   $only_api || want="$K8S_COMPONENTS pause"
-  apt_install golang-go rsync etcd-server golang-github-modern-go-reflect2-dev
+  apt_install $BUILD_PACKAGES
   stop_system_etcd
   command -v kubectl >/dev/null 2>&1 || die "kubectl not on PATH"
 
