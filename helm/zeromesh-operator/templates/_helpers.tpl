@@ -92,8 +92,9 @@ JOSDK_ALL_NAMESPACES when the list is empty.
 
 {{/*
 What the operator may do with the resources of a namespace it watches. Rendered into the
-ClusterRole (all namespaces) or into a Role per watched namespace. Kept in step with the RBAC the
-operator's build generates (operator/target/kubernetes/kubernetes.yml) by RbacCoverageTest.
+ClusterRole (all namespaces) or into a Role per watched namespace. Exactly the RBAC the operator's
+build generates from its reconcilers (operator/target/kubernetes/kubernetes.yml): RbacCoverageTest
+fails when this grants less, or more.
 */}}
 {{- define "zeromesh-operator.namespacedRules" -}}
 - apiGroups: ["zeromesh.io"]
@@ -121,12 +122,6 @@ operator's build generates (operator/target/kubernetes/kubernetes.yml) by RbacCo
   resources: ["networkpolicies"]
   verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
 - apiGroups: [""]
-  resources: ["pods"]
-  verbs: ["get", "list", "watch"]
-- apiGroups: [""]
-  resources: ["events"]
-  verbs: ["create", "patch"]
-- apiGroups: ["events.k8s.io"]
   resources: ["events"]
   verbs: ["create", "patch"]
 {{- end }}

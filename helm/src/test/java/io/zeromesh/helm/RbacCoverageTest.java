@@ -62,6 +62,20 @@ class RbacCoverageTest {
   }
 
   @Test
+  void chartGrantsNothingTheOperatorDoesNotNeed() {
+    // Least privilege: the operator's role holds the generated rules and nothing else. (The
+    // leader-election Role and the CRD reader are separate roles with their own reasons.)
+    Manifests m = ChartFixture.render();
+    Set<Permission> operatorRole = new TreeSet<>(rulesOf(m, "ClusterRole", RELEASE, null));
+    operatorRole.removeAll(required);
+    assertTrue(
+        operatorRole.isEmpty(),
+        "the chart's operator role grants what the operator's generated RBAC does not ask for: "
+            + operatorRole
+            + ". Remove it from zeromesh-operator.namespacedRules in _helpers.tpl.");
+  }
+
+  @Test
   void leaderElectionCanTakeTheLeaseInTheOperatorNamespace() {
     Set<Permission> granted = effective(ChartFixture.render(), NAMESPACE);
     for (String verb : List.of("get", "create", "update")) {
