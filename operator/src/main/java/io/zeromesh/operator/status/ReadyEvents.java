@@ -31,11 +31,6 @@ public final class ReadyEvents {
     if ("True".equals(next.getStatus())) {
       return Optional.of(new EventSpec("Normal", "Ready", next.getMessage()));
     }
-    if (Objects.equals(previous.map(Condition::getMessage).orElse(null), next.getMessage())
-        && previous.isPresent()
-        && Objects.equals(previous.get().getReason(), next.getReason())) {
-      return Optional.empty();
-    }
     return Optional.of(new EventSpec("Warning", next.getReason(), next.getMessage()));
   }
 }

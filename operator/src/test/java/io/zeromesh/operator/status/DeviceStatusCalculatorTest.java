@@ -1,0 +1,188 @@
+package io.zeromesh.operator.status;
+
+import static io.zeromesh.operator.testing.TestResources.stored;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
+import io.zeromesh.operator.api.v1alpha1.Endpoints;
+import io.zeromesh.operator.api.v1alpha1.ZmqBroker;
+import io.zeromesh.operator.api.v1alpha1.ZmqBrokerStatus;
+import io.zeromesh.operator.api.v1alpha1.ZmqPipelineStage;
+import io.zeromesh.operator.testing.TestResources;
+import org.junit.jupiter.api.Test;
+
+class DeviceStatusCalculatorTest {
+  private static final String T0 = "2026-01-01T00:00:00Z";
+  private static final String T1 = "2026-01-01T00:05:00Z";
+
+  private final ZmqBroker broker =
+      stored(TestResources.broker("n", "b", s -> s.setWorkers(TestResources.workers(2))));
+
+  private static Deployment deployment(
+      int replicas, int available, long generation, long observed) {
+    return new DeploymentBuilder()
+        .withNewMetadata()
+        .withName("d")
+        .withGeneration(generation)
+        .endMetadata()
+        .withNewSpec()
+        .withReplicas(replicas)
+        .endSpec()
+        .withNewStatus()
+        .withObservedGeneration(observed)
+        .withReplicas(replicas)
+        .withUpdatedReplicas(replicas)
+        .withReadyReplicas(available)
+        .withAvailableReplicas(available)
+        .endStatus()
+        .build();
+  }
+
+  private Condition ready(StatusValues v) {
+    return Conditions.find(v.conditions(), Conditions.READY).orElseThrow();
+  }
+
+  @Test
+  void noDeviceYetIsProgressingWithEndpointsAlready() {
+    StatusValues v =
+        DeviceStatusCalculator.compute(broker, Verdict.OK, ObservedChildren.NONE, null, T0);
+    assertEquals("False", ready(v).getStatus());
+    assertEquals("Progressing", ready(v).getReason());
+    assertEquals(3L, ready(v).getObservedGeneration());
+    assertEquals(T0, ready(v).getLastTransitionTime());
+    assertEquals(
+        new Endpoints("tcp://b-broker.n.svc:5559", "tcp://b-broker-backend.n.svc:5560", null),
+        v.endpoints());
+    assertEquals(3L, v.observedGeneration());
+    assertEquals("0/2", v.workers());
+  }
+
+  @Test
+  void availableDeviceIsReadyAndWorkersAreCounted() {
+    StatusValues v =
+        DeviceStatusCalculator.compute(
+            broker,
+            Verdict.OK,
+            new ObservedChildren(deployment(1, 1, 2, 2), deployment(2, 1, 5, 5), null),
+            null,
+            T0);
+    assertEquals("True", ready(v).getStatus());
+    assertEquals("Available", ready(v).getReason());
+    assertEquals("device serving at tcp://b-broker.n.svc:5559", ready(v).getMessage());
+    assertEquals(2, v.replicas());
+    assertEquals(1, v.readyReplicas());
+    assertEquals("1/2", v.workers());
+    Condition workers = Conditions.find(v.conditions(), Conditions.WORKERS_READY).orElseThrow();
+    assertEquals("False", workers.getStatus());
+    assertEquals("1 of 2 workers ready", workers.getMessage());
+  }
+
+  @Test
+  void aDeviceNotYetRolledOutIsNotReady() {
+    StatusValues v =
+        DeviceStatusCalculator.compute(
+            broker, Verdict.OK, new ObservedChildren(deployment(1, 1, 3, 2), null, null), null, T0);
+    assertEquals("Progressing", ready(v).getReason());
+  }
+
+  @Test
+  void aReadyDeviceThatLosesItsPodIsUnavailable() {
+    StatusValues before =
+        DeviceStatusCalculator.compute(
+            broker, Verdict.OK, new ObservedChildren(deployment(1, 1, 2, 2), null, null), null, T0);
+    ZmqBrokerStatus stored = before.applyTo(new ZmqBrokerStatus());
+    StatusValues after =
+        DeviceStatusCalculator.compute(
+            broker,
+            Verdict.OK,
+            new ObservedChildren(deployment(1, 0, 2, 2), null, null),
+            stored,
+            T1);
+    assertEquals("DeviceUnavailable", ready(after).getReason());
+    assertEquals(T1, ready(after).getLastTransitionTime(), "the status flipped");
+  }
+
+  @Test
+  void progressDeadlineExceededIsUnavailable() {
+    Deployment stuck = deployment(1, 0, 2, 2);
+    stuck
+        .getStatus()
+        .setConditions(
+            java.util.List.of(
+                new DeploymentConditionBuilder()
+                    .withType("Progressing")
+                    .withStatus("False")
+                    .withReason("ProgressDeadlineExceeded")
+                    .build()));
+    StatusValues v =
+        DeviceStatusCalculator.compute(
+            broker, Verdict.OK, new ObservedChildren(stuck, null, null), null, T0);
+    assertEquals("DeviceUnavailable", ready(v).getReason());
+  }
+
+  @Test
+  void lastTransitionTimeStaysWhileTheStatusHolds() {
+    ZmqBrokerStatus stored =
+        DeviceStatusCalculator.compute(broker, Verdict.OK, ObservedChildren.NONE, null, T0)
+            .applyTo(new ZmqBrokerStatus());
+    StatusValues later =
+        DeviceStatusCalculator.compute(
+            broker, Verdict.invalidSpec("spec.x: bad"), ObservedChildren.NONE, stored, T1);
+    assertEquals(T0, ready(later).getLastTransitionTime(), "False stays False: no transition");
+    assertEquals("InvalidSpec", ready(later).getReason());
+    assertEquals("spec.x: bad", ready(later).getMessage());
+  }
+
+  @Test
+  void invalidSpecKeepsThePreviousEndpointsAndHasNoWorkersCondition() {
+    ZmqBrokerStatus stored =
+        DeviceStatusCalculator.compute(broker, Verdict.OK, ObservedChildren.NONE, null, T0)
+            .applyTo(new ZmqBrokerStatus());
+    broker.getSpec().getFrontend().setPort(9999);
+    StatusValues v =
+        DeviceStatusCalculator.compute(
+            broker, Verdict.referenceNotFound("gone"), ObservedChildren.NONE, stored, T1);
+    assertEquals("tcp://b-broker.n.svc:5559", v.endpoints().getFrontend());
+    assertEquals(1, v.conditions().size());
+    assertEquals("ReferenceNotFound", ready(v).getReason());
+  }
+
+  @Test
+  void nodePortIsReportedFromTheService() {
+    var service =
+        new ServiceBuilder()
+            .withNewSpec()
+            .addNewPort()
+            .withName("frontend")
+            .withPort(5559)
+            .withNodePort(31000)
+            .endPort()
+            .endSpec()
+            .build();
+    StatusValues v =
+        DeviceStatusCalculator.compute(
+            broker, Verdict.OK, new ObservedChildren(null, null, service), null, T0);
+    assertEquals(31000, v.endpoints().getFrontendNodePort());
+  }
+
+  @Test
+  void aStageWithoutWorkersStillReportsASelectorForScale() {
+    ZmqPipelineStage sink = stored(TestResources.stage("n", "sink", s -> {}));
+    StatusValues v =
+        DeviceStatusCalculator.compute(sink, Verdict.OK, ObservedChildren.NONE, null, T0);
+    assertEquals(0, v.replicas());
+    assertEquals(
+        "app.kubernetes.io/name=zeromesh-stage,app.kubernetes.io/instance=sink,app.kubernetes.io/component=workers",
+        v.selector());
+    assertEquals(1, v.conditions().size(), "no WorkersReady without workers");
+    ZmqBroker plain = stored(TestResources.broker("n", "p", s -> {}));
+    assertNull(
+        DeviceStatusCalculator.compute(plain, Verdict.OK, ObservedChildren.NONE, null, T0)
+            .workers());
+  }
+}
