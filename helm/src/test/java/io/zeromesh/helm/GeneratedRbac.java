@@ -33,7 +33,7 @@ final class GeneratedRbac {
           "The operator's generated RBAC is missing: "
               + manifest
               + ". It is written by the operator's build: run `mvn -B -ntp -pl operator package"
-              + " -DskipTests` first, or build with `mvn -pl helm -am verify` / `make chart-test`"
+              + " -DskipTests` first, or build both with `mvn -pl operator,helm verify` or `make chart-test`"
               + " (the full reactor build orders the operator before the chart).");
     }
     List<Map<String, Object>> generated = ChartFixture.parseAll(Files.readString(manifest));
