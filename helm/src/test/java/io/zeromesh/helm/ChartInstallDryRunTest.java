@@ -42,6 +42,7 @@ class ChartInstallDryRunTest {
         notes);
     assertTrue(notes.contains("kind: ZmqBroker"), notes);
     assertTrue(notes.contains("kubectl get zeromesh -A"), notes);
+    assertTrue(notes.contains("kubectl explain zmqbroker.spec"), notes);
   }
 
   @Test
