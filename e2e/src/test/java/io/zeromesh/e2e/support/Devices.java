@@ -122,7 +122,8 @@ public final class Devices {
             ProbeRun.FATAL_WAITING_REASONS.contains(waiting.getReason())
                 || ("CrashLoopBackOff".equals(waiting.getReason())
                     && status.getRestartCount() != null
-                    && status.getRestartCount() >= 2);
+                    // A worker may crash a time or two while its Service's DNS name appears.
+                    && status.getRestartCount() >= 4);
         if (fatal) {
           String trouble =
               "pod %s container %s: %s (%s)"

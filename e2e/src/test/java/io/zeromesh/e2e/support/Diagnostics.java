@@ -56,14 +56,14 @@ final class Diagnostics {
         .forEach(
             e ->
                 System.out.printf(
-                    "%s %s %s/%s %s: %s (x%s)%n",
+                    "%s %s %s/%s %s: %s%s%n",
                     when(e),
                     e.getType(),
                     e.getInvolvedObject().getKind(),
                     e.getInvolvedObject().getName(),
                     e.getReason(),
                     e.getMessage(),
-                    e.getCount()));
+                    e.getCount() == null ? "" : " (x" + e.getCount() + ")"));
   }
 
   private static String when(Event e) {
