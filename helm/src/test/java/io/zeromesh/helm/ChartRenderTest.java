@@ -109,6 +109,13 @@ class ChartRenderTest {
   }
 
   @Test
+  void tmpWithoutSizeLimitIsStillAnEmptyDir() {
+    Manifests m = ChartFixture.render("tmpDir:\n  sizeLimit: \"\"\n");
+    Map<String, Object> podSpec = at(m.get("Deployment", RELEASE), "spec", "template", "spec");
+    assertEquals(Map.of(), at(podSpec, "volumes", 0, "emptyDir"), "emptyDir must be {} not null");
+  }
+
+  @Test
   void everyObjectIsLabelledNamedAndPlaced() {
     Manifests m = ChartFixture.render();
     assertFalse(m.objects().isEmpty());
