@@ -4,9 +4,10 @@
  *   zmqbench proxy queue|forwarder|streamer FRONTEND BACKEND
  *       libzmq's own zmq_proxy with the sockets our device of that mode binds
  *       (ROUTER/DEALER, XSUB/XPUB, PULL/PUSH), default options, until SIGTERM.
- *   zmqbench thr queue|forwarder|streamer|direct FRONTEND BACKEND SIZE COUNT
+ *   zmqbench thr queue|forwarder|streamer|direct FRONTEND BACKEND SIZE COUNT [MAX_SECONDS]
  *       one-way throughput: a sender thread connects to FRONTEND (direct: binds it), a receiver
- *       thread connects to BACKEND (direct: FRONTEND), COUNT messages of SIZE bytes.
+ *       thread connects to BACKEND (direct: FRONTEND), COUNT messages of SIZE bytes, the sender
+ *       stopping early after MAX_SECONDS (default 5).
  *       Prints "thr received=N sent=N elapsed_us=T".
  *   zmqbench version
  *       libzmq's version.
@@ -53,8 +54,10 @@ static void attach(void *s, const char *ep, int bind) {
 typedef struct {
   const char *mode, *front, *back;
   int size;
-  long count, received, sent;
-  int64_t first_us, last_us;
+  long count, received;
+  volatile long sent;
+  volatile int sender_done;
+  int64_t first_us, last_us, max_us;
   volatile int receiver_ready;
 } job_t;
 
@@ -78,7 +81,7 @@ static void *receiver(void *arg) {
   j->receiver_ready = 1;
   zmq_msg_t m;
   zmq_msg_init(&m);
-  while (j->received < j->count) {
+  while (j->received < (j->sender_done ? j->sent : j->count)) {
     int more = 1;
     int got = 0;
     while (more) {
@@ -128,11 +131,14 @@ static void run_thr(job_t *j) {
   }
   char *body = malloc(j->size);
   memset(body, 'x', j->size);
+  int64_t start = now_us();
   for (long i = 0; i < j->count; i++) {
+    if ((i & 1023) == 0 && now_us() - start > j->max_us) break; /* bounded in time */
     if (is(j->mode, "queue")) zmq_send(s, "", 0, ZMQ_SNDMORE);
     if (zmq_send(s, body, j->size, 0) < 0) die("send");
     j->sent++;
   }
+  j->sender_done = 1;
   pthread_join(t, NULL);
   free(body);
   zmq_close(s);
@@ -230,7 +236,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "zmqbench: SIZE and COUNT needed\n");
     return 2;
   }
-  job_t j = {argv[2], argv[3], argv[4], atoi(argv[5]), atol(argv[6]), 0, 0, 0, 0, 0};
+  job_t j = {argv[2], argv[3], argv[4], atoi(argv[5]), atol(argv[6]), 0, 0, 0, 0, 0, 0, 0};
+  j.max_us = (int64_t)((argc > 7 ? atof(argv[7]) : 5.0) * 1e6);
   if (is(argv[1], "thr")) run_thr(&j);
   else if (is(argv[1], "lat")) run_lat(&j);
   else { fprintf(stderr, "zmqbench: unknown command %s\n", argv[1]); return 2; }

@@ -17,7 +17,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-broker() { "$JAVA" -XX:TieredStopAtLevel=1 -cp "$CP" io.zeromesh.broker.Main "$@"; }
+# An array, not a function: `broker ... &` must give the JVM's own PID to stop it by.
+BROKER=("$JAVA" -XX:TieredStopAtLevel=1 -cp "$CP" io.zeromesh.broker.Main)
 port_or_free() { # the default port when nothing listens there, else a free one
   /usr/bin/python3 - "$1" <<'PY'
 import socket, sys
@@ -48,7 +49,7 @@ show() { echo "  $1: $(grep '^{' "$2" | tail -1)"; }
 device() { # mode default-front default-back
   FRONT=$(port_or_free "$2"); BACK=$(port_or_free "$3"); ADMIN=$(port_or_free 8080)
   echo "== $1: frontend tcp://127.0.0.1:$FRONT, backend tcp://127.0.0.1:$BACK, admin http://127.0.0.1:$ADMIN"
-  broker "$1" --bind-address=127.0.0.1 --admin-bind-address=127.0.0.1 --frontend-port="$FRONT" \
+  "${BROKER[@]}" "$1" --bind-address=127.0.0.1 --admin-bind-address=127.0.0.1 --frontend-port="$FRONT" \
     --backend-port="$BACK" --admin-port="$ADMIN" >"$LOGS/$1.log" 2>&1 &
   DEVICE=$!; PIDS+=("$DEVICE")
   await_ready "$ADMIN" "$LOGS/$1.log"
@@ -56,25 +57,25 @@ device() { # mode default-front default-back
 
 device queue 5559 5560
 for w in worker-1 worker-2; do
-  broker probe rep --endpoint "tcp://127.0.0.1:$BACK" --identity "$w" --timeout-s 60 >"$LOGS/$w.json" 2>/dev/null &
+  "${BROKER[@]}" probe rep --endpoint "tcp://127.0.0.1:$BACK" --identity "$w" --timeout-s 60 >"$LOGS/$w.json" 2>/dev/null &
   PIDS+=($!); eval "PID_${w/-/_}=$!"
 done
-broker probe req --endpoint "tcp://127.0.0.1:$FRONT" --count 1000 --expect 1000 --retries 3 \
+"${BROKER[@]}" probe req --endpoint "tcp://127.0.0.1:$FRONT" --count 1000 --expect 1000 --retries 3 \
   --timeout-s 60 >"$LOGS/req.json" 2>"$LOGS/req.err" || { cat "$LOGS/req.err"; exit 1; }
 show "client (req, 1000 requests)" "$LOGS/req.json"
 echo "  queue counted $(counter "$ADMIN" frontend in) requests in, $(counter "$ADMIN" frontend out) replies out"
 stop "$PID_worker_1"; stop "$PID_worker_2"; stop "$DEVICE"
 
 device forwarder 5557 5558
-broker probe sub --endpoint "tcp://127.0.0.1:$BACK" --topic prices --count 500 --timeout-s 60 >"$LOGS/sub-prices.json" 2>/dev/null &
+"${BROKER[@]}" probe sub --endpoint "tcp://127.0.0.1:$BACK" --topic prices --count 500 --timeout-s 60 >"$LOGS/sub-prices.json" 2>/dev/null &
 SUB1=$!; PIDS+=("$SUB1")
-broker probe sub --endpoint "tcp://127.0.0.1:$BACK" --topic news --expect 1 --timeout-s 8 >"$LOGS/sub-news.json" 2>/dev/null &
+"${BROKER[@]}" probe sub --endpoint "tcp://127.0.0.1:$BACK" --topic news --expect 1 --timeout-s 8 >"$LOGS/sub-news.json" 2>/dev/null &
 SUB2=$!; PIDS+=("$SUB2")
 for _ in $(seq 1 100); do
   n=$(curl -s "http://127.0.0.1:$ADMIN/metrics" | awk '$1 == "zeromesh_subscriptions" {print $2}')
   [ "${n:-0}" -ge 2 ] 2>/dev/null && break; sleep 0.1
 done
-broker probe pub --endpoint "tcp://127.0.0.1:$FRONT" --topic prices --count 500 --rate 2000 \
+"${BROKER[@]}" probe pub --endpoint "tcp://127.0.0.1:$FRONT" --topic prices --count 500 --rate 2000 \
   --timeout-s 60 >"$LOGS/pub.json" 2>/dev/null
 wait "$SUB1" || true; wait "$SUB2" || true
 show "publisher (topic prices)" "$LOGS/pub.json"
@@ -85,9 +86,9 @@ grep -q '"received":0' "$LOGS/sub-news.json" || { echo "demo: news subscriber go
 stop "$DEVICE"
 
 device streamer 5557 5558
-broker probe pull --endpoint "tcp://127.0.0.1:$BACK" --count 2000 --timeout-s 60 >"$LOGS/pull.json" 2>/dev/null &
+"${BROKER[@]}" probe pull --endpoint "tcp://127.0.0.1:$BACK" --count 2000 --timeout-s 60 >"$LOGS/pull.json" 2>/dev/null &
 PULL=$!; PIDS+=("$PULL")
-broker probe push --endpoint "tcp://127.0.0.1:$FRONT" --count 2000 --identity ventilator \
+"${BROKER[@]}" probe push --endpoint "tcp://127.0.0.1:$FRONT" --count 2000 --identity ventilator \
   --timeout-s 60 >"$LOGS/push.json" 2>/dev/null
 wait "$PULL" || { cat "$LOGS/pull.json"; exit 1; }
 show "ventilator (push)" "$LOGS/push.json"

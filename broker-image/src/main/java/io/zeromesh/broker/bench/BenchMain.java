@@ -70,6 +70,7 @@ public final class BenchMain {
     long messages = flags.longValue("messages", 300_000, 1000, 100_000_000);
     long roundTrips = flags.longValue("round-trips", 10_000, 100, 10_000_000);
     int repeat = flags.intValue("repeat", 3, 1, 20);
+    double maxSeconds = flags.doubleValue("max-seconds", 4, 0.5, 120);
     List<String> devices =
         Arrays.asList(flags.string("devices", "queue,forwarder,streamer").split(","));
     for (String d : devices) {
@@ -83,7 +84,8 @@ public final class BenchMain {
     if (choice.equals("c") && zmqbench == null) {
       throw new ConfigException("--generator=c: zmqbench could not be built (gcc, libzmq3-dev)");
     }
-    LoadGenerator load = zmqbench == null ? new JeromqLoad() : new CLoad(zmqbench);
+    LoadGenerator load =
+        zmqbench == null ? new JeromqLoad(maxSeconds) : new CLoad(zmqbench, maxSeconds);
     BenchMain bench = new BenchMain(out, load, zmqbench, messages, roundTrips, repeat, devices);
     bench.runAll();
     Files.createDirectories(workDir);
@@ -204,7 +206,7 @@ public final class BenchMain {
 
   /** A short discarded run: our JVM compiles its hot loop before the measured runs. */
   private void warmUp(BenchTarget t) throws Exception {
-    load.throughput(t.pattern(), t.frontend(), t.backend(), 100, Math.max(1000, messages / 3));
+    load.throughput(t.pattern(), t.frontend(), t.backend(), 100, Math.max(1000, messages / 5));
   }
 
   private Row throughput(BenchTarget t, int size) throws Exception {
@@ -212,11 +214,12 @@ public final class BenchMain {
     List<Row> runs = new ArrayList<>();
     for (int i = 0; i < repeat; i++) {
       double cpuBefore = t.cpuSeconds();
-      long start = System.nanoTime();
       LoadGenerator.Throughput r =
           load.throughput(t.pattern(), t.frontend(), t.backend(), size, count);
-      double wall = (System.nanoTime() - start) / 1e9;
-      double cpu = t.pid() < 0 ? 0 : 100 * (t.cpuSeconds() - cpuBefore) / wall;
+      // CPU over the time messages were flowing (first to last arrival), not the generator's
+      // start-up or its idle wait at the end.
+      double active = Math.max(r.elapsedMicros() / 1e6, 0.001);
+      double cpu = t.pid() < 0 ? 0 : 100 * (t.cpuSeconds() - cpuBefore) / active;
       runs.add(new Row(r.msgsPerSec(), cpu, r.dropPercent(), t.pid() >= 0));
     }
     runs.sort((a, b) -> Double.compare(a.msgsPerSec, b.msgsPerSec));

@@ -14,9 +14,11 @@ import java.util.concurrent.TimeUnit;
 final class CLoad implements LoadGenerator {
   private final Path zmqbench;
   private final String version;
+  private final double maxSeconds;
 
-  CLoad(Path zmqbench) throws IOException, InterruptedException {
+  CLoad(Path zmqbench, double maxSeconds) throws IOException, InterruptedException {
     this.zmqbench = zmqbench;
+    this.maxSeconds = maxSeconds;
     this.version = run(List.of("version"), 10).trim();
   }
 
@@ -32,8 +34,9 @@ final class CLoad implements LoadGenerator {
   @Override
   public Throughput throughput(String mode, String frontend, String backend, int size, long count)
       throws IOException, InterruptedException {
-    Map<String, String> r =
-        fields(run(args("thr", mode, frontend, backend, size, count), 240), "thr");
+    List<String> args = new ArrayList<>(args("thr", mode, frontend, backend, size, count));
+    args.add(Double.toString(maxSeconds));
+    Map<String, String> r = fields(run(args, 240), "thr");
     return new Throughput(
         Long.parseLong(r.get("received")),
         Long.parseLong(r.get("sent")),

@@ -11,6 +11,11 @@ import org.zeromq.ZMQ.Socket;
 /** The JeroMQ load generator: the same patterns as zmqbench.c, for machines without libzmq. */
 final class JeromqLoad implements LoadGenerator {
   private static final int IDLE_MS = 2000;
+  private final double maxSeconds;
+
+  JeromqLoad(double maxSeconds) {
+    this.maxSeconds = maxSeconds;
+  }
 
   @Override
   public String name() {
@@ -34,6 +39,7 @@ final class JeromqLoad implements LoadGenerator {
         out.connect(frontend);
       }
       long[] result = new long[3]; // received, first, last (µs)
+      long[] sentSoFar = {count, 0}; // what the receiver waits for; 1 once the sender is done
       CountDownLatch ready = new CountDownLatch(1);
       Thread receiver =
           new Thread(
@@ -46,7 +52,7 @@ final class JeromqLoad implements LoadGenerator {
                 in.connect(direct ? frontend : backend);
                 ready.countDown();
                 long waitedSince = System.nanoTime();
-                while (result[0] < count) {
+                while (result[0] < sentTarget(sentSoFar, count)) {
                   byte[] part = in.recv(0);
                   if (part == null) {
                     if (result[0] > 0
@@ -77,12 +83,20 @@ final class JeromqLoad implements LoadGenerator {
       byte[] body = new byte[size];
       Arrays.fill(body, (byte) 'x');
       long sent = 0;
+      long stopAt = System.nanoTime() + (long) (maxSeconds * 1e9);
       for (long i = 0; i < count; i++) {
+        if ((i & 1023) == 0 && System.nanoTime() > stopAt) {
+          break; // bounded in time
+        }
         if (mode.equals("queue")) {
           out.sendMore(new byte[0]);
         }
         out.send(body, 0);
         sent++;
+      }
+      synchronized (sentSoFar) {
+        sentSoFar[0] = sent;
+        sentSoFar[1] = 1;
       }
       receiver.join(TimeUnit.SECONDS.toMillis(120));
       return new Throughput(result[0], sent, result[2] - result[1]);
@@ -143,6 +157,12 @@ final class JeromqLoad implements LoadGenerator {
           n == 0 ? 0 : sum / n,
           n == 0 ? 0 : sorted[n / 2],
           n == 0 ? 0 : sorted[(int) (n * 0.99)]);
+    }
+  }
+
+  private static long sentTarget(long[] sentSoFar, long count) {
+    synchronized (sentSoFar) {
+      return sentSoFar[1] == 1 ? sentSoFar[0] : count;
     }
   }
 
