@@ -27,7 +27,7 @@ TEST_AFTER :=
 -include helm/helm.mk
 -include e2e/e2e.mk
 
-.PHONY: help deps build verify test fmt clean
+.PHONY: help deps build verify test demo fmt clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -47,7 +47,10 @@ build: ## compile and package every module, no tests
 verify: deps $(TEST_PREREQS) ## unit and integration tests of every module, plus format checks
 	$(MVN) verify
 
-test: verify $(TEST_AFTER) ## everything a contributor must pass (what CI runs)
+test: verify e2e $(TEST_AFTER) ## everything a contributor must pass: unit, integration (real API server), chart, e2e on a cluster
+
+demo: deps broker-image operator-image ## the main job: a cluster, the operator, examples/, real messages through every pattern
+	bash e2e/demo.sh
 
 fmt: ## reformat the Java sources (google-java-format)
 	$(MVN) spotless:apply
