@@ -141,6 +141,77 @@ class ChartInstallIT {
   }
 
   @Test
+  void helmInstallsWithEveryOptionSet() {
+    // Every documented value at once (but the ServiceMonitor, whose CRD this server lacks): the
+    // API server validates what the templates make of them.
+    String values =
+        """
+        replicaCount: 2
+        image: {repository: registry.example.com/zeromesh/operator, tag: "0.1.0", pullPolicy: Always}
+        imagePullSecrets: [{name: regcred}]
+        brokerImage: {repository: registry.example.com/zeromesh/broker, tag: "0.1.0", pullPolicy: Always}
+        logging: {json: true}
+        serviceAccount: {create: true, name: zm-full-sa, annotations: {example.com/role: operator}}
+        resources: {requests: {cpu: 200m, memory: 384Mi}, limits: {memory: 768Mi}}
+        podSecurityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
+        securityContext:
+          runAsNonRoot: true
+          readOnlyRootFilesystem: true
+          allowPrivilegeEscalation: false
+          capabilities: {drop: [ALL]}
+          seccompProfile: {type: RuntimeDefault}
+        tmpDir: {sizeLimit: 128Mi}
+        extraEnv:
+          - {name: QUARKUS_LOG_LEVEL, value: DEBUG}
+          - name: NODE_NAME
+            valueFrom: {fieldRef: {fieldPath: spec.nodeName}}
+        terminationGracePeriodSeconds: 60
+        podAnnotations: {example.com/team: messaging}
+        podLabels: {team: messaging}
+        nodeSelector: {kubernetes.io/os: linux}
+        tolerations: [{key: dedicated, operator: Equal, value: infra, effect: NoSchedule}]
+        affinity:
+          podAntiAffinity:
+            preferredDuringSchedulingIgnoredDuringExecution:
+              - weight: 100
+                podAffinityTerm:
+                  topologyKey: kubernetes.io/hostname
+                  labelSelector: {matchLabels: {app.kubernetes.io/name: zeromesh-operator}}
+        metrics: {service: {annotations: {prometheus.io/scrape: "true"}}}
+        """;
+    String release = "zm-full";
+    String namespace = "zm-full-system";
+    Release installed = install(release, namespace, values);
+    try {
+      assertEquals("deployed", installed.getStatus());
+      Deployment deployment =
+          client
+              .apps()
+              .deployments()
+              .inNamespace(namespace)
+              .withName(release + "-zeromesh-operator")
+              .get();
+      assertEquals(2, deployment.getSpec().getReplicas());
+      var pod = deployment.getSpec().getTemplate().getSpec();
+      assertEquals("zm-full-sa", pod.getServiceAccountName());
+      assertEquals("infra", pod.getTolerations().get(0).getValue());
+      assertEquals(
+          "spec.nodeName",
+          pod.getContainers().get(0).getEnv().stream()
+              .filter(e -> "NODE_NAME".equals(e.getName()))
+              .findFirst()
+              .orElseThrow()
+              .getValueFrom()
+              .getFieldRef()
+              .getFieldPath());
+      String user = serviceAccountUser(namespace, "zm-full-sa");
+      assertAllowed(user, required, "default");
+    } finally {
+      uninstall(release, namespace);
+    }
+  }
+
+  @Test
   void singleFileInstallAppliesServerSide() throws Exception {
     List<HasMetadata> objects;
     try (InputStream in = Files.newInputStream(InstallManifest.file())) {
