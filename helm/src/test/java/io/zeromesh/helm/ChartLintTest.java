@@ -47,7 +47,7 @@ class ChartLintTest {
   }
 
   @Test
-  void valuesFileDocumentsEveryKey() throws Exception {
+  void valuesFileDocumentsEveryKeyWithAnExample() throws Exception {
     List<String> lines = Files.readAllLines(ChartFixture.chartDir().resolve("values.yaml"));
     int keys = 0;
     for (int i = 0; i < lines.size(); i++) {
@@ -56,24 +56,32 @@ class ChartLintTest {
         continue; // comments, list items of defaults, and section headers (their keys are checked)
       }
       keys++;
-      assertTrue(documented(lines, i), "values.yaml line " + (i + 1) + " has no comment: " + line);
+      String comment = documentation(lines, i);
+      assertTrue(!comment.isEmpty(), "values.yaml line " + (i + 1) + " has no comment: " + line);
+      assertTrue(
+          comment.contains("Example"),
+          "the comment of values.yaml line " + (i + 1) + " gives no example: " + line);
     }
     assertTrue(keys > 20, "values.yaml has only " + keys + " keys: did the parsing break?");
   }
 
-  /** A comment right above the key, or above one of the keys it is nested in. */
-  private static boolean documented(List<String> lines, int index) {
-    if (index > 0 && lines.get(index - 1).trim().startsWith("#")) {
-      return true;
+  /** The comment right above the key, or above the nearest enclosing key that has one. */
+  private static String documentation(List<String> lines, int index) {
+    StringBuilder comment = new StringBuilder();
+    for (int i = index - 1; i >= 0 && lines.get(i).trim().startsWith("#"); i--) {
+      comment.insert(0, lines.get(i).trim() + "\n");
+    }
+    if (comment.length() > 0) {
+      return comment.toString();
     }
     int indent = indentOf(lines.get(index));
     for (int i = index - 1; i >= 0; i--) {
       String line = lines.get(i);
       if (!line.isBlank() && !line.trim().startsWith("#") && indentOf(line) < indent) {
-        return documented(lines, i);
+        return documentation(lines, i);
       }
     }
-    return false;
+    return "";
   }
 
   private static int indentOf(String line) {
