@@ -82,11 +82,11 @@ public final class Device implements AutoCloseable {
     ZMQ.Context context = ZMQ.context(1);
     List<ZMQ.Socket> sockets = new ArrayList<>();
     ZapHandler zap = null;
+    PeerMonitor monitor = new PeerMonitor(context, metrics, log);
     try {
       if (config.curve && config.curveAllowedClientsDir != null) {
         zap = new ZapHandler(context, config.curveAllowedClientsDir, metrics, log);
       }
-      PeerMonitor monitor = new PeerMonitor(context, metrics, log);
       String controlEndpoint = "inproc://zeromesh-control-" + IDS.incrementAndGet();
       ZMQ.Socket control = context.socket(SocketType.PAIR);
       control.setLinger(0);
@@ -105,6 +105,7 @@ public final class Device implements AutoCloseable {
       for (ZMQ.Socket s : sockets) {
         s.close();
       }
+      monitor.closeUnstarted();
       if (zap != null) {
         zap.closeUnstarted();
       }

@@ -45,6 +45,13 @@ final class PeerMonitor implements Runnable {
     sides.add(side);
   }
 
+  /** Releases the sockets when the device failed to start before this thread ran. */
+  void closeUnstarted() {
+    for (ZMQ.Socket s : sinks) {
+      s.close();
+    }
+  }
+
   void stop() {
     stopping = true;
   }
