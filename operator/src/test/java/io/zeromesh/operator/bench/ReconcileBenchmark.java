@@ -31,10 +31,11 @@ import java.util.logging.SimpleFormatter;
  * <ol>
  *   <li>Starts kube-apiserver and etcd (fabric8 kube-api-test) from the binaries {@code make
  *       cluster-binaries} caches under {@code $ZEROMESH_CACHE/kube-api-test} (never downloads;
- *       fails at once, naming that target, when they are missing), applies {@code crds/} and starts
- *       the operator's three reconcilers in this JVM: all of it is the integration tests' {@link
- *       ClusterFixture}, reused as is (plain JOSDK with its default configuration: the production
- *       reconcilers and dependents, not the Quarkus application around them).
+ *       fails at once, naming that target, when they are missing; the API server gets a /16 service
+ *       range, see {@link #widenServiceRange}), applies {@code crds/} and starts the operator's
+ *       three reconcilers in this JVM: all of it is the integration tests' {@link ClusterFixture},
+ *       reused as is (plain JOSDK with its default configuration: the production reconcilers and
+ *       dependents, not the Quarkus application around them).
  *   <li>Creates the resources of a {@link Workload} (40% ZmqBroker, half with 2 workers, a fifth
  *       with CURVE; 30% ZmqForwarder, half cascading from another, a fifth with CURVE; 30%
  *       ZmqPipelineStage, each with a worker and an output) over a few namespaces, with 4
@@ -43,15 +44,19 @@ import java.util.logging.SimpleFormatter;
  *       expected child exists ({@link ExpectedChildren}: device Deployment, frontend and backend
  *       Services, worker Deployment, generated CURVE Secret), bounded by a timeout.
  *   <li>Prints a table: time to converge, the operator's writes and their rate ({@link
- *       StatusWrites}: status writes are a lower bound of reconciliations), writes in the 10 s
- *       after convergence (a reconcile loop shows here), and heap ({@link HeapProbe}).
+ *       OperatorWrites}: status writes are a lower bound of reconciliations), writes in the 10 s
+ *       after convergence (a reconcile loop shows here), heap ({@link HeapProbe}), CPU time of this
+ *       JVM and of kube-apiserver + etcd; then the live heap by class ({@link HeapHistogram}, in
+ *       full in {@code operator/target/operator-bench/heap-histogram.txt}).
  * </ol>
  *
  * <p>Heap: the operator runs in this JVM, so every heap figure is a difference from a baseline
  * taken after full collections before the API server and the operator start; it includes the
  * benchmark's own client and watches (small, transient lists aside). No pods run (no kubelet or
  * controller-manager): Deployments never become available, so Ready stays False; that is expected
- * and the table lists the reasons.
+ * and the table lists the reasons. The operator's log goes to {@code
+ * operator/target/operator-bench/operator.log}. {@code BENCH_JVM_ARGS=-Xmx384m} gives the heap the
+ * chart's default container (512Mi limit, MaxRAMPercentage=75) would.
  *
  * <p>System properties (all optional): {@code bench.count} (1000), {@code bench.namespaces} (4),
  * {@code bench.timeoutSeconds} (300), {@code bench.pollMillis} (1000), {@code bench.createThreads}
@@ -69,6 +74,8 @@ public final class ReconcileBenchmark {
   /** Time after convergence during which further writes are counted (a loop detector). */
   static final long SETTLE_MILLIS = 10_000;
 
+  static final String SERVICE_RANGE = "10.0.0.0/16";
+
   private static final String[] BINARIES = {"kube-apiserver", "etcd", "kubectl"};
 
   private ReconcileBenchmark() {}
@@ -78,7 +85,8 @@ public final class ReconcileBenchmark {
     try {
       settings = BenchSettings.fromSystemProperties();
       requireBinaries(settings);
-      System.setProperty(BenchSettings.KUBE_API_TEST_DIR, settings.kubeApiTestDir().toString());
+      System.setProperty(
+          BenchSettings.KUBE_API_TEST_DIR, widenServiceRange(settings, outputDir()).toString());
       System.setProperty(BenchSettings.KUBE_API_TEST_VERSION, settings.kubernetesVersion());
       System.setProperty("zeromesh.repo.root", repoRoot().toString());
       logToFile(outputDir().resolve("operator.log"));
@@ -125,56 +133,66 @@ public final class ReconcileBenchmark {
     Convergence convergence = new Convergence(client, workload.resources().size(), expected);
     double loadStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     long cpuStart = processCpuNanos();
+    long serverCpuStart = childrenCpuNanos();
     for (String ns : workload.namespaces()) {
       client
           .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
           .create();
     }
 
-    Convergence.Snapshot snapshot;
+    Convergence.Snapshot snapshot = null;
     double createSeconds;
     double convergedSeconds;
+    boolean byWatches;
     double roundSeconds = 0;
     double peakRate = 0;
-    StatusWrites.Count atConvergence;
-    StatusWrites.Count settled;
+    OperatorWrites.Count atConvergence;
+    OperatorWrites.Count settled;
     long watchErrors;
-    try (StatusWrites writes = new StatusWrites(client)) {
-      StatusWrites.Count before = writes.now();
+    try (OperatorWrites writes =
+        new OperatorWrites(client, workload.resources().size(), expected)) {
+      OperatorWrites.Count before = writes.now();
       long t0 = System.nanoTime();
       createSeconds = create(client, workload.resources(), settings.createThreads());
       System.out.printf(
           "bench: created %d resources in %.1f s; waiting for the operator%n",
           workload.resources().size(), createSeconds);
 
+      // The watches time the convergence; list calls confirm it (and stand in for a broken watch).
       long deadline = t0 + settings.timeout().toNanos();
       long lastProgress = 0;
-      StatusWrites.Count previous = before;
+      OperatorWrites.Count previous = before;
       long previousAt = t0;
+      long listedCompleteAt = 0;
       while (true) {
-        long roundStart = System.nanoTime();
-        snapshot = convergence.look();
         long now = System.nanoTime();
-        roundSeconds = Math.max(roundSeconds, (now - roundStart) / 1e9);
-        StatusWrites.Count count = writes.now();
+        OperatorWrites.Count count = writes.now();
         peakRate =
             Math.max(
                 peakRate,
                 count.minus(previous).statusWrites() / Math.max(1e-3, (now - previousAt) / 1e9));
         previous = count;
         previousAt = now;
-        if (snapshot.complete() || now > deadline) {
-          break;
+        if (writes.completedAt().isPresent() || writes.watchErrors() > 0 || now > deadline) {
+          long roundStart = System.nanoTime();
+          snapshot = convergence.look();
+          listedCompleteAt = System.nanoTime();
+          roundSeconds = Math.max(roundSeconds, (listedCompleteAt - roundStart) / 1e9);
+          if (snapshot.complete() || now > deadline) {
+            break;
+          }
         }
         if (now - lastProgress > TimeUnit.SECONDS.toNanos(5)) {
           System.out.printf(
               "bench: %5.1f s  %s, status writes %d%n",
-              (now - t0) / 1e9, snapshot.progress(), count.minus(before).statusWrites());
+              (now - t0) / 1e9, writes.progress(), count.minus(before).statusWrites());
           lastProgress = now;
         }
         Thread.sleep(settings.pollInterval().toMillis());
       }
-      convergedSeconds = (System.nanoTime() - t0) / 1e9;
+      byWatches = writes.completedAt().isPresent() && writes.watchErrors() == 0;
+      convergedSeconds =
+          ((byWatches ? writes.completedAt().getAsLong() : listedCompleteAt) - t0) / 1e9;
       atConvergence = writes.now().minus(before);
       settled = atConvergence;
       if (snapshot.complete()) {
@@ -186,6 +204,7 @@ public final class ReconcileBenchmark {
     boolean converged = snapshot.complete();
     double loadEnd = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
+    double serverCpuSeconds = (childrenCpuNanos() - serverCpuStart) / 1e9;
     workload = null; // only the operator's state should be left for the final collection
     HeapProbe.Figures memory = heap.finish();
 
@@ -200,8 +219,11 @@ public final class ReconcileBenchmark {
         converged && convergedSeconds < GOAL_SECONDS ? "met" : "MISSED");
     table.row("  of which creating the resources (client side)", Table.seconds(createSeconds));
     table.row(
-        "  resolution (poll interval + slowest list round)",
-        Table.seconds(settings.pollInterval().toMillis() / 1000.0 + roundSeconds));
+        "  timed by",
+        byWatches
+            ? "watch events"
+            : "list rounds, +-"
+                + Table.seconds(settings.pollInterval().toMillis() / 1000.0 + roundSeconds));
     table.row(
         "resources with status.observedGeneration",
         "%d / %d".formatted(snapshot.observed(), snapshot.resources()));
@@ -256,6 +278,7 @@ public final class ReconcileBenchmark {
                         .toList())));
     table.row("load average at start / end", "%.2f / %.2f".formatted(loadStart, loadEnd));
     table.row("CPU time of this JVM (operator + benchmark)", Table.seconds(cpuSeconds));
+    table.row("CPU time of kube-apiserver + etcd", Table.seconds(serverCpuSeconds));
     table.row(
         "JOSDK reconcile threads (fixture: JOSDK default)",
         String.valueOf(ConfigurationService.DEFAULT_RECONCILIATION_THREADS_NUMBER));
@@ -263,6 +286,9 @@ public final class ReconcileBenchmark {
     System.out.print(table.render());
     System.out.println();
     System.out.println("bench: Ready conditions at the end: " + snapshot.readyReasons());
+    Path histogram = outputDir().resolve("heap-histogram.txt");
+    System.out.println("bench: live heap by class at the end (all of it in " + histogram + "):");
+    HeapHistogram.write(histogram, 15).forEach(line -> System.out.println("  " + line));
     if (!converged) {
       System.out.printf(
           "bench: NOT converged within %d s: %s; missing e.g. %s%n",
@@ -337,6 +363,33 @@ public final class ReconcileBenchmark {
     }
   }
 
+  /**
+   * kube-api-test starts kube-apiserver with {@code --service-cluster-ip-range 10.0.0.0/24}: 253
+   * ClusterIPs, while 1,000 resources need 2,000 Services (a real cluster has a /12 or so). This
+   * lays out the cached binaries again under {@code dir}, the API server behind a script that
+   * appends {@value #SERVICE_RANGE} (the last occurrence of a flag wins); returns the new
+   * kube-api-test directory.
+   */
+  static Path widenServiceRange(BenchSettings settings, Path dir) throws IOException {
+    String platform = settings.kubernetesVersion() + "-linux-amd64";
+    Path cached = settings.kubeApiTestDir().resolve("k8s").resolve(platform);
+    Path testDir = dir.resolve("kube-api-test");
+    Path bin = testDir.resolve("k8s").resolve(platform);
+    Files.createDirectories(bin);
+    for (String binary : new String[] {"etcd", "kubectl"}) {
+      Files.deleteIfExists(bin.resolve(binary));
+      Files.createSymbolicLink(bin.resolve(binary), cached.resolve(binary));
+    }
+    Path apiServer = bin.resolve("kube-apiserver");
+    Files.writeString(
+        apiServer,
+        "#!/bin/sh\n# written by the operator benchmark: a service range for 2,000 Services\n"
+            + "exec '%s' \"$@\" --service-cluster-ip-range %s\n"
+                .formatted(cached.resolve("kube-apiserver"), SERVICE_RANGE));
+    apiServer.toFile().setExecutable(true);
+    return testDir;
+  }
+
   /** Where the benchmark writes the operator's log. */
   static Path outputDir() {
     return repoRoot().resolve("operator").resolve("target").resolve("operator-bench");
@@ -377,6 +430,14 @@ public final class ReconcileBenchmark {
         "cannot find the repository root (a directory with crds/ and operator/) above "
             + Path.of("").toAbsolutePath()
             + "; set -Dzeromesh.repo.root");
+  }
+
+  /** CPU used so far by the processes this JVM started: kube-apiserver and etcd. */
+  private static long childrenCpuNanos() {
+    return ProcessHandle.current()
+        .descendants()
+        .mapToLong(p -> p.info().totalCpuDuration().map(d -> d.toNanos()).orElse(0L))
+        .sum();
   }
 
   private static long processCpuNanos() {
