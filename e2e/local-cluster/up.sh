@@ -37,7 +37,8 @@ start() {
   fi
   echo "$1" > "$PID_DIR/$name.cmd"
   echo "=== $(date -u +%FT%TZ) $*" >> "$LOG_DIR/$name.log"
-  setsid "$@" >> "$LOG_DIR/$name.log" 2>&1 < /dev/null &
+  # 9>&-: the daemon must not inherit the lock's descriptor, or the lock would live as long as it.
+  setsid "$@" >> "$LOG_DIR/$name.log" 2>&1 < /dev/null 9>&- &
   echo $! > "$PID_DIR/$name.pid"
 }
 
@@ -391,7 +392,7 @@ node_ready() {
 check_pod() {
   wait_component kube-controller-manager "the default ServiceAccount's token" 60 \
     sh -c "kubectl --kubeconfig '$KUBECONFIG_OUT' -n default get serviceaccount default -o jsonpath='{.secrets[0].name}' | grep -q ."
-  kubectl_admin -n default delete pod zeromesh-up-check --ignore-not-found --wait=false >/dev/null
+  kubectl_admin -n default delete pod zeromesh-up-check --ignore-not-found --timeout=30s >/dev/null
   kubectl_admin -n default apply -f - >/dev/null <<YAML
 apiVersion: v1
 kind: Pod
@@ -403,7 +404,8 @@ spec:
     - name: check
       image: $BUSYBOX_IMAGE
       imagePullPolicy: Never
-      command: [sh, -c, "nslookup kubernetes.default.svc.$CLUSTER_DOMAIN >/dev/null && echo ok"]
+      # busybox nslookup's exit code is unreliable: look for the answer itself.
+      command: [sh, -c, "nslookup kubernetes.default.svc.$CLUSTER_DOMAIN | grep -q '^Address: $KUBERNETES_SVC_IP\$' && echo ok"]
 YAML
   local deadline=$(( $(date +%s) + UP_TIMEOUT_POD )) phase=""
   while :; do
