@@ -61,7 +61,7 @@ class ProbeSocketTest {
               "--retries",
               "2",
               "--request-timeout-ms",
-              "300",
+              "2000",
               "--timeout-s",
               "20");
       router.setReceiveTimeOut(10_000);
@@ -84,7 +84,8 @@ class ProbeSocketTest {
       assertEquals(3, s.sent());
       assertEquals(3, s.received());
       assertEquals(0, s.lost());
-      assertEquals(1, s.number("resent"));
+      // The swallowed request was resent (a very slow test thread could add one more).
+      assertTrue(s.number("resent") >= 1, s.line());
       assertEquals(Map.of("router", 3L), s.peers());
     }
   }
