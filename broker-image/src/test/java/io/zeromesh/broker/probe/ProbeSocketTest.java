@@ -162,7 +162,17 @@ class ProbeSocketTest {
   void subscriberFiltersOnTopicAndFailsItsExpectation() {
     String ep = Ports.tcp(Ports.free());
     InProcessProbe other =
-        InProcessProbe.start("sub", "--endpoint", ep, "--bind", "--topic", "b", "--timeout-s", "3");
+        InProcessProbe.start(
+            "sub",
+            "--endpoint",
+            ep,
+            "--bind",
+            "--topic",
+            "b",
+            "--count",
+            "20",
+            "--timeout-s",
+            "20");
     InProcessProbe pub =
         InProcessProbe.start(
             "pub", "--endpoint", ep, "--topic", "b", "--count", "20", "--timeout-s", "10");
