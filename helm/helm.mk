@@ -10,13 +10,14 @@ CHART_INSTALL_YAML := helm/install/zeromesh-operator.yaml
 .PHONY: chart-crds chart-install-yaml chart-test operator-image operator-image-check
 
 chart-crds: ## copy crds/*.yml into the chart's crds/ (a test fails while they differ)
-	@test -n "$$(ls crds/*.yml 2>/dev/null)" || { echo "no crds/*.yml: build the operator first" >&2; exit 1; }
+	@test -n "$$(ls crds/*.yml 2>/dev/null)" || { echo "no crds/*.yml: run \`make crds\` first" >&2; exit 1; }
 	mkdir -p $(CHART_DIR)/crds
 	rm -f $(CHART_DIR)/crds/*.yml $(CHART_DIR)/crds/*.yaml
 	cp crds/*.yml $(CHART_DIR)/crds/
 
-chart-install-yaml: ## regenerate helm/install/zeromesh-operator.yaml from the chart (default values)
-	$(MVN) -q -pl helm test-compile exec:java -Dexec.mainClass=io.zeromesh.helm.InstallManifest -Dexec.classpathScope=test
+chart-install-yaml: chart-crds ## regenerate helm/install/zeromesh-operator.yaml from the chart (default values)
+	$(MVN) -q -pl helm test-compile exec:java -Dexec.mainClass=io.zeromesh.helm.InstallManifest \
+	  -Dexec.classpathScope=test -Dexec.args=$(CURDIR)/$(CHART_INSTALL_YAML)
 
 # The operator package gives the generated RBAC the chart is checked against; cluster-binaries the
 # kube-apiserver that ChartInstallIT installs the chart into.
