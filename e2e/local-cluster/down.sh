@@ -39,7 +39,15 @@ ctr_k8s() { ctr --address "$CONTAINERD_SOCK" -n k8s.io "$@"; }
 # Kills and removes every container of the cluster; remembers the pods' network namespaces and
 # log directories, which the CRI would have removed had kubelet torn the pods down.
 remove_containers() {
-  component_pid containerd >/dev/null || return 0
+  if ! component_pid containerd >/dev/null; then
+    # A cluster killed without down.sh leaves containers (mounts, network namespaces) that only
+    # containerd can enumerate: start it for the clean-up.
+    [ -d "$CONTAINERD_ROOT/root" ] && [ -f "$CONF_DIR/containerd.toml" ] || return 0
+    log "starting containerd to remove what a killed cluster left"
+    mkdir -p "$CONTAINERD_STATE"
+    start containerd "$(command -v containerd)" --config "$CONF_DIR/containerd.toml"
+    wait_for "containerd" 30 ctr --address "$CONTAINERD_SOCK" version || return 0
+  fi
   local ids id info
   ids="$(ctr_k8s containers ls -q 2>/dev/null || true)"
   [ -z "$ids" ] && return 0

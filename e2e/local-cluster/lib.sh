@@ -127,6 +127,28 @@ component_pid() {
   echo "$pid"
 }
 
+# start NAME BINARY ARGS...: runs the component in its own session, logging to $LOG_DIR/NAME.log.
+start() {
+  local name="$1"; shift
+  mkdir -p "$PID_DIR" "$LOG_DIR"
+  # Keep one previous log once it passes 20 MB.
+  if [ "$(stat -c %s "$LOG_DIR/$name.log" 2>/dev/null || echo 0)" -gt 20000000 ]; then
+    mv "$LOG_DIR/$name.log" "$LOG_DIR/$name.log.1"
+  fi
+  echo "$1" > "$PID_DIR/$name.cmd"
+  echo "=== $(date -u +%FT%TZ) $*" >> "$LOG_DIR/$name.log"
+  # 9>&-: the daemon must not inherit the lock's descriptor, or the lock would live as long as it.
+  setsid "$@" >> "$LOG_DIR/$name.log" 2>&1 < /dev/null 9>&- &
+  local pid=$! i
+  echo "$pid" > "$PID_DIR/$name.pid"
+  # Until the forked shell has exec'd, /proc/<pid>/cmdline is still the shell's and component_pid
+  # would take the component for dead: wait for the exec (or the process's end).
+  for i in $(seq 1 100); do
+    grep -qF "$1" "/proc/$pid/cmdline" 2>/dev/null || [ ! -d "/proc/$pid" ] && break
+    sleep 0.05
+  done
+}
+
 # Polls a command until it succeeds or the bound (seconds) passes.
 wait_for() {
   local what="$1" bound="$2"; shift 2

@@ -27,21 +27,6 @@ any_component_running() {
   return 1
 }
 
-# start NAME BINARY ARGS...: runs the component in its own session, logging to $LOG_DIR/NAME.log.
-start() {
-  local name="$1"; shift
-  mkdir -p "$PID_DIR" "$LOG_DIR"
-  # Keep one previous log once it passes 20 MB.
-  if [ "$(stat -c %s "$LOG_DIR/$name.log" 2>/dev/null || echo 0)" -gt 20000000 ]; then
-    mv "$LOG_DIR/$name.log" "$LOG_DIR/$name.log.1"
-  fi
-  echo "$1" > "$PID_DIR/$name.cmd"
-  echo "=== $(date -u +%FT%TZ) $*" >> "$LOG_DIR/$name.log"
-  # 9>&-: the daemon must not inherit the lock's descriptor, or the lock would live as long as it.
-  setsid "$@" >> "$LOG_DIR/$name.log" 2>&1 < /dev/null 9>&- &
-  echo $! > "$PID_DIR/$name.pid"
-}
-
 # Fails (and shows the log's tail) when a component died while we waited for it.
 alive() {
   component_pid "$1" >/dev/null && return 0
@@ -431,6 +416,10 @@ main() {
   fi
   if any_component_running; then
     log "local cluster partly up: tearing it down first"
+    "$here/down.sh"
+  elif [ -d "$PID_DIR" ]; then
+    # Its processes were killed (a session ended) without down.sh: clean up what they left.
+    log "leftovers of a local cluster that was killed: cleaning up first"
     "$here/down.sh"
   fi
   "$here/build-binaries.sh"
