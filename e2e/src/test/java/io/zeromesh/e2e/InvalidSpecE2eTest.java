@@ -26,7 +26,11 @@ class InvalidSpecE2eTest {
 
   @Test
   void invalidSpecIsReportedAndOthersAreStillServed() {
-    ns.devices().create(ZmqKind.BROKER, "clash", Map.of("frontendPort", 6000, "backendPort", 6000));
+    ns.devices()
+        .create(
+            ZmqKind.BROKER,
+            "clash",
+            Map.of("frontend", Map.of("port", 6000), "backend", Map.of("port", 6000)));
     GenericKubernetesResource clash =
         ns.devices()
             .awaitCondition(ZmqKind.BROKER, "clash", "Ready", "False", Duration.ofMinutes(2));
