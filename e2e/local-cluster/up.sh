@@ -78,6 +78,11 @@ host_network() {
 
 write_configs() {
   mkdir -p "$CONF_DIR" "$CNI_CONF_DIR" "$CNI_IPAM_DIR" "$KUBELET_ROOT" "$CONTAINERD_ROOT" "$DNS_DIR"
+  # Helpers the running cluster uses, copied out of the work tree: a checkout that changes or
+  # disappears while the cluster runs must not take them away.
+  install -m 755 "$here/runc-wrapper.sh" "$CONF_DIR/runc-wrapper.sh.tmp"
+  mv "$CONF_DIR/runc-wrapper.sh.tmp" "$CONF_DIR/runc-wrapper.sh"
+  install -m 755 "$here/dns-watcher.py" "$CONF_DIR/dns-watcher.py"
   cat > "$CONF_DIR/containerd.toml" <<CONF
 # containerd of the ZeroMesh local cluster: its own socket, root and state, never the system's.
 version = 2
@@ -112,7 +117,7 @@ oom_score = 0
       runtime_type = "io.containerd.runc.v2"
 
       [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
-        BinaryName = "$here/runc-wrapper.sh"
+        BinaryName = "$CONF_DIR/runc-wrapper.sh"
         Root = "$RUN_DIR/runc"
         SystemdCgroup = false
 
@@ -347,7 +352,7 @@ subjects:
     kind: User
     name: zeromesh:dns-watcher
 YAML
-  start dns-watcher /usr/bin/python3 "$here/dns-watcher.py" --server "$APISERVER_URL" \
+  start dns-watcher /usr/bin/python3 "$CONF_DIR/dns-watcher.py" --server "$APISERVER_URL" \
     --ca "$PKI_DIR/ca.crt" --cert "$PKI_DIR/dns-watcher.crt" --key "$PKI_DIR/dns-watcher.key" \
     --hosts-file "$DNS_DIR/hosts" --dnsmasq-pid-file "$DNS_DIR/dnsmasq.pid" \
     --domain "$CLUSTER_DOMAIN" --ready-file "$DNS_DIR/ready"
