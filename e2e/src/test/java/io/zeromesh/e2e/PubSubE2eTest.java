@@ -33,7 +33,7 @@ class PubSubE2eTest {
    * Subscribers count until their timeout (no --expect, which would stop them at the count), so a
    * message of a foreign topic shows as surplus.
    */
-  private static final int SUBSCRIBER_SECONDS = 75;
+  private static final int SUBSCRIBER_SECONDS = 50;
 
   @RegisterExtension final CaseNamespace ns = new CaseNamespace();
 

@@ -101,7 +101,7 @@ class ResilienceE2eTest {
     DeviceMetrics metrics = new DeviceMetrics(ns, ZmqKind.FORWARDER, "feed");
 
     ProbeRun subscriber =
-        ns.probes().start(Probe.job("sub", "sub").endpoint(backend).timeoutSeconds(80));
+        ns.probes().start(Probe.job("sub", "sub").endpoint(backend).timeoutSeconds(55));
     metrics.await("zeromesh_subscriptions", Map.of(), ">= 1", v -> v >= 1, Duration.ofMinutes(2));
     // 1000 messages at 50/s: 20 s of traffic.
     ProbeRun publisher =

@@ -1,13 +1,9 @@
 package io.zeromesh.e2e.support;
 
-import static org.awaitility.Awaitility.await;
-
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -21,8 +17,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class CaseNamespace
     implements BeforeEachCallback, AfterTestExecutionCallback, AfterEachCallback {
-  private static final Duration DELETE_BOUND = Duration.ofSeconds(120);
-
   private String name;
 
   public String name() {
@@ -98,19 +92,7 @@ public final class CaseNamespace
       Step.log("namespace %s kept (zeromesh.e2e.keepNamespaces)", doomed);
       return;
     }
-    Step.log("delete namespace %s", doomed);
+    Step.log("delete namespace %s (in the background; the run waits for it at its end)", doomed);
     kube().namespaces().withName(doomed).delete();
-    // The next case gets a quiet node: wait until the pods of this one are gone, within a bound.
-    try {
-      await("namespace " + doomed + " deleted")
-          .atMost(DELETE_BOUND)
-          .pollInterval(Duration.ofSeconds(2))
-          .ignoreExceptions()
-          .until(() -> kube().namespaces().withName(doomed).get() == null);
-      Step.log("namespace %s deleted", doomed);
-    } catch (ConditionTimeoutException e) {
-      Step.log(
-          "namespace %s still terminating after %ss; going on", doomed, DELETE_BOUND.toSeconds());
-    }
   }
 }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /** The operator as a user installs it: the Helm chart, with the images this build made. */
@@ -20,6 +21,7 @@ final class OperatorInstallation implements ExtensionContext.Store.CloseableReso
   static final String RELEASE = "zeromesh-e2e";
   private static final int HELM_TIMEOUT_SECONDS = 240;
   private static final Duration OPERATOR_READY = Duration.ofSeconds(240);
+  private static final Duration CASES_GONE = Duration.ofSeconds(180);
 
   private final boolean crdsWereThere;
 
@@ -127,6 +129,41 @@ final class OperatorInstallation implements ExtensionContext.Store.CloseableReso
     return kube.apiextensions().v1().customResourceDefinitions();
   }
 
+  /**
+   * Case namespaces are deleted in the background as each case ends; the run ends when they are
+   * gone, with the operator still there for anything it must clean up.
+   */
+  private static void awaitCaseNamespacesGone(KubernetesClient kube) {
+    if (E2eSettings.keepNamespaces()) {
+      return;
+    }
+    Step.log("wait up to %ss for the case namespaces to be deleted", CASES_GONE.toSeconds());
+    try {
+      await("case namespaces deleted")
+          .atMost(CASES_GONE)
+          .pollInterval(Duration.ofSeconds(2))
+          .ignoreExceptions()
+          .until(
+              () ->
+                  kube.namespaces()
+                      .withLabel("app.kubernetes.io/part-of", Probe.PART_OF)
+                      .list()
+                      .getItems()
+                      .isEmpty());
+    } catch (ConditionTimeoutException e) {
+      Step.log(
+          "still terminating: %s",
+          kube
+              .namespaces()
+              .withLabel("app.kubernetes.io/part-of", Probe.PART_OF)
+              .list()
+              .getItems()
+              .stream()
+              .map(n -> n.getMetadata().getName())
+              .toList());
+    }
+  }
+
   private static void uninstall(Path kubeconfig, String namespace, boolean quiet) {
     try {
       String out =
@@ -148,6 +185,7 @@ final class OperatorInstallation implements ExtensionContext.Store.CloseableReso
     Step.enter("operator");
     KubernetesClient kube = Kube.client();
     String namespace = E2eSettings.operatorNamespace();
+    awaitCaseNamespacesGone(kube);
     uninstall(E2eSettings.kubeconfig(), namespace, false);
     kube.namespaces().withName(namespace).delete();
     // Helm never deletes CRDs; the suite removes those it brought, so a rerun gets fresh ones.
