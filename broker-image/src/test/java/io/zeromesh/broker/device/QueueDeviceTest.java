@@ -28,6 +28,8 @@ import org.zeromq.ZMsg;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class QueueDeviceTest {
+  private static final Duration BOUND = Duration.ofSeconds(10);
+
   @Test
   void threeClientsThreeWorkersEveryReplyToItsClientEveryWorkerServes() throws Exception {
     try (TestDevices.Running q = TestDevices.start("queue");
@@ -173,6 +175,43 @@ class QueueDeviceTest {
           .atMost(Duration.ofSeconds(10))
           .until(() -> q.metrics().dropped(Side.FRONTEND, DeviceMetrics.DropReason.REFUSED) == 1);
       assertEquals(0, q.metrics().messagesOut(Side.FRONTEND));
+    }
+  }
+
+  @Test
+  void repliesToAClientThatDoesNotReadAreDroppedAtTheHighWaterMarkAndCounted() throws Exception {
+    try (TestDevices.Running q = TestDevices.start("queue", "--sndhwm=10");
+        ZContext ctx = new ZContext()) {
+      ZMQ.Socket client = ctx.createSocket(SocketType.DEALER);
+      client.setRcvHWM(10);
+      client.setReceiveBufferSize(4096);
+      client.connect(q.frontendEndpoint());
+      ZMQ.Socket worker = ctx.createSocket(SocketType.DEALER);
+      worker.setReceiveTimeOut(10_000);
+      worker.connect(q.backendEndpoint());
+      client.send("hello");
+      ZMsg request = ZMsg.recvMsg(worker);
+      assertNotNull(request);
+      byte[] clientId = request.pop().getData();
+      // The client never reads: its pipe and the TCP buffers fill, then replies are dropped.
+      byte[] body = new byte[10_000];
+      int sent = 0;
+      while (sent < 5000 && q.metrics().dropped(Side.FRONTEND, DeviceMetrics.DropReason.HWM) == 0) {
+        ZMsg reply = new ZMsg();
+        reply.add(clientId);
+        reply.add(body);
+        reply.send(worker);
+        sent++;
+        if (sent % 100 == 0) {
+          final int expected = sent;
+          await().atMost(BOUND).until(() -> q.metrics().messagesIn(Side.BACKEND) == expected);
+        }
+      }
+      final int total = sent;
+      await().atMost(BOUND).until(() -> q.metrics().messagesIn(Side.BACKEND) == total);
+      long dropped = q.metrics().dropped(Side.FRONTEND, DeviceMetrics.DropReason.HWM);
+      assertTrue(dropped > 0, "no drop after " + total + " replies of 10 kB to a stalled client");
+      assertEquals(total, q.metrics().messagesOut(Side.FRONTEND) + dropped);
     }
   }
 }

@@ -109,4 +109,27 @@ class StreamerDeviceTest {
       assertEquals(15, s.metrics().messagesOut(Side.BACKEND));
     }
   }
+
+  @Test
+  void anOversizedMessageDropsThatPeerOnlyAndTheDeviceGoesOn() {
+    try (TestDevices.Running s = TestDevices.start("streamer", "--max-msg-size=1000");
+        ZContext ctx = new ZContext()) {
+      ZMQ.Socket pull = ctx.createSocket(SocketType.PULL);
+      pull.setReceiveTimeOut(10_000);
+      pull.connect(s.backendEndpoint());
+      ZMQ.Socket big = ctx.createSocket(SocketType.PUSH);
+      big.setReconnectIVL(-1);
+      big.connect(s.frontendEndpoint());
+      await().atMost(BOUND).until(() -> s.metrics().peers(Side.FRONTEND) == 1);
+      big.send(new byte[1001], 0);
+      // The device cut that connection; nothing of it was forwarded.
+      await().atMost(BOUND).until(() -> s.metrics().peers(Side.FRONTEND) == 0);
+      assertEquals(0, s.metrics().messagesIn(Side.FRONTEND));
+      ZMQ.Socket small = ctx.createSocket(SocketType.PUSH);
+      small.connect(s.frontendEndpoint());
+      small.send(new byte[1000], 0);
+      assertEquals(1000, pull.recv(0).length);
+      assertEquals(1, s.metrics().messagesOut(Side.BACKEND));
+    }
+  }
 }
