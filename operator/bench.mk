@@ -16,7 +16,7 @@ BENCH_JVM_ARGS ?=
 
 .PHONY: operator-bench
 
-operator-bench: ## operator benchmark: 1,000 CRs on a real kube-apiserver; time to converge, reconciles/s, heap (BENCH_COUNT, BENCH_NAMESPACES)
+operator-bench: ## operator benchmark: 1,000 CRs on a real kube-apiserver; time to converge, operator writes/s, heap (BENCH_COUNT, BENCH_NAMESPACES)
 	$(MVN) -pl operator test-compile exec:exec \
 	  -Dexec.executable=java \
 	  -Dexec.classpathScope=test \
