@@ -147,6 +147,7 @@ public final class BenchMain {
     say("");
     Map<Integer, Row> direct = new LinkedHashMap<>();
     try (BenchTarget.Direct d = new BenchTarget.Direct()) {
+      warmUp(d); // the JeroMQ generator's own JIT warm-up
       for (int size : SIZES) {
         direct.put(size, throughput(d, size));
       }
@@ -193,7 +194,7 @@ public final class BenchMain {
                 String.format(Locale.ROOT, "%,.0f", direct.get(size).msgsPerSec),
                 p == null ? "-" : String.format(Locale.ROOT, "%.2f", o.msgsPerSec / p.msgsPerSec)));
         cpuByDevice.put(
-            mode + " " + size, new double[] {o.cpuPercent, p == null ? 0 : p.cpuPercent});
+            mode + " " + size, new double[] {o.cpuPercent, p == null ? -1 : p.cpuPercent});
       }
     }
     say(header);
@@ -282,7 +283,14 @@ public final class BenchMain {
     StringBuilder b =
         new StringBuilder("device CPU during the runs (zeromesh vs zmq_proxy, % of one core): ");
     cpu.forEach(
-        (k, v) -> b.append(String.format(Locale.ROOT, "%s %.0f%% vs %.0f%%; ", k, v[0], v[1])));
+        (k, v) ->
+            b.append(
+                String.format(
+                    Locale.ROOT,
+                    "%s %.0f%% vs %s; ",
+                    k,
+                    v[0],
+                    v[1] < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f%%", v[1]))));
     b.append(
         "a device at 100% or more of a core is the bottleneck there; on a 2-core machine the"
             + " generator's two threads and the device share the cores.");
