@@ -218,6 +218,7 @@ public final class ReconcileBenchmark {
         "< 60 s",
         converged && convergedSeconds < GOAL_SECONDS ? "met" : "MISSED");
     table.row("  of which creating the resources (client side)", Table.seconds(createSeconds));
+    table.row("  after the last create", Table.seconds(convergedSeconds - createSeconds));
     table.row(
         "  timed by",
         byWatches
