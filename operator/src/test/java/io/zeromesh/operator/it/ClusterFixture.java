@@ -49,21 +49,27 @@ public final class ClusterFixture {
                 .withStartupTimeout(120_000)
                 .build());
     server.start();
-    client =
-        new KubernetesClientBuilder()
-            .withConfig(Config.fromKubeconfig(server.getKubeConfigYaml()))
-            .build();
-    applyCrds();
-    operator =
-        new Operator(
-            o ->
-                o.withKubernetesClient(client)
-                    .withCloseClientOnStop(false)
-                    .withCacheSyncTimeout(Duration.ofSeconds(60)));
-    operator.register(new BrokerReconciler(DEFAULTS));
-    operator.register(new ForwarderReconciler(DEFAULTS));
-    operator.register(new StageReconciler(DEFAULTS));
-    operator.start();
+    try {
+      client =
+          new KubernetesClientBuilder()
+              .withConfig(Config.fromKubeconfig(server.getKubeConfigYaml()))
+              .build();
+      applyCrds();
+      operator =
+          new Operator(
+              o ->
+                  o.withKubernetesClient(client)
+                      .withCloseClientOnStop(false)
+                      .withCacheSyncTimeout(Duration.ofSeconds(60)));
+      operator.register(new BrokerReconciler(DEFAULTS));
+      operator.register(new ForwarderReconciler(DEFAULTS));
+      operator.register(new StageReconciler(DEFAULTS));
+      operator.start();
+    } catch (RuntimeException e) {
+      // etcd and kube-apiserver are child processes: never leave them behind.
+      server.stop();
+      throw e;
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "cluster-fixture-stop"));
   }
 
