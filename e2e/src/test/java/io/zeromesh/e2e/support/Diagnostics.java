@@ -2,9 +2,11 @@ package io.zeromesh.e2e.support;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Comparator;
 import java.util.List;
@@ -27,6 +29,7 @@ final class Diagnostics {
         () -> podLogs(kube, operatorNamespace));
     section("events in " + caseNamespace, () -> events(kube, caseNamespace));
     section("ZeroMesh resources in " + caseNamespace, () -> resources(kube, caseNamespace));
+    section("Services and endpoints in " + caseNamespace, () -> services(kube, caseNamespace));
     section("pods and logs in " + caseNamespace, () -> podLogs(kube, caseNamespace));
     section("events in " + operatorNamespace, () -> events(kube, operatorNamespace));
   }
@@ -83,6 +86,31 @@ final class Diagnostics {
         r.getMetadata().setManagedFields(null);
         System.out.println(kube.getKubernetesSerialization().asYaml(r));
       }
+    }
+  }
+
+  private static void services(KubernetesClient kube, String namespace) {
+    for (Service service : kube.services().inNamespace(namespace).list().getItems()) {
+      String name = service.getMetadata().getName();
+      Endpoints endpoints = kube.endpoints().inNamespace(namespace).withName(name).get();
+      System.out.printf(
+          "%s clusterIP=%s created=%s ports=%s ready=%s notReady=%s%n",
+          name,
+          service.getSpec().getClusterIP(),
+          service.getMetadata().getCreationTimestamp(),
+          service.getSpec().getPorts().stream().map(p -> p.getName() + ":" + p.getPort()).toList(),
+          endpoints == null
+              ? "(no Endpoints)"
+              : endpoints.getSubsets().stream()
+                  .flatMap(s -> s.getAddresses().stream())
+                  .map(a -> a.getIp())
+                  .toList(),
+          endpoints == null
+              ? ""
+              : endpoints.getSubsets().stream()
+                  .flatMap(s -> s.getNotReadyAddresses().stream())
+                  .map(a -> a.getIp())
+                  .toList());
     }
   }
 
