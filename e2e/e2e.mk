@@ -24,7 +24,9 @@ e2e: broker-image operator-image ## end-to-end suite: builds images, brings up a
 	  echo "e2e: no docker/kind here; using the local cluster (make cluster-up)"; \
 	  kubeconfig="$$($(MAKE) --no-print-directory -s cluster-up | tail -n 1)"; \
 	  [ -n "$$kubeconfig" ] || kubeconfig="$(ZEROMESH_CACHE)/local-cluster/kubeconfig"; \
-	  $(MAKE) --no-print-directory cluster-load-images; \
+	  $(MAKE) --no-print-directory cluster-load-images || { \
+	    echo "e2e: image import failed once (containerd can race its own snapshot cleanup on a re-import); retrying"; \
+	    $(MAKE) --no-print-directory cluster-load-images; }; \
 	fi; \
 	start=$$(date +%s); \
 	KUBECONFIG="$$kubeconfig" $(MVN) -pl e2e verify -Pe2e $(E2E_MVN_ARGS); \
