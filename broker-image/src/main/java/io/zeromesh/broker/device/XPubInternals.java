@@ -81,7 +81,7 @@ final class XPubInternals {
   /** Fails when the JeroMQ on the class path is not the one this was written against. */
   static void check() {
     if (UNAVAILABLE != null) {
-      throw new IllegalStateException(
+      throw new DeviceException(
           "JeroMQ XPUB internals not found (JeroMQ 0.6.0 expected): " + UNAVAILABLE, UNAVAILABLE);
     }
   }
