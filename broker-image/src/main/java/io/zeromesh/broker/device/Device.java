@@ -151,6 +151,7 @@ public final class Device implements AutoCloseable {
     }
     ZMQ.Socket anyTopic = null;
     List<ZMQ.Socket> fixed = new ArrayList<>();
+    List<UpstreamLink> unconnected = new ArrayList<>();
     for (Upstream up : config.upstreams) {
       ZMQ.Socket s;
       if (up.hasFixedPrefixes()) {
@@ -169,8 +170,9 @@ public final class Device implements AutoCloseable {
         }
         s = anyTopic;
       }
-      if (!s.connect(up.endpoint())) {
-        throw new DeviceException("cannot connect --upstream " + up.endpoint());
+      UpstreamLink link = new UpstreamLink(s.base(), up.endpoint());
+      if (!link.tryConnect(log)) {
+        unconnected.add(link);
       }
     }
     List<zmq.SocketBase> fixedBases = new ArrayList<>();
@@ -183,6 +185,7 @@ public final class Device implements AutoCloseable {
         back.base(),
         anyTopic == null ? null : anyTopic.base(),
         fixedBases,
+        unconnected,
         control.base(),
         metrics,
         log);

@@ -31,6 +31,10 @@ public final class DeviceMain {
     } catch (DeviceException e) {
       log.error("start_failed", "error", e.getMessage());
       return 1;
+    } catch (RuntimeException e) {
+      // JeroMQ refusing an endpoint or option at start: still a start failure, not a crash.
+      log.error("start_failed", "error", e.toString());
+      return 1;
     }
     AdminServer admin;
     try {

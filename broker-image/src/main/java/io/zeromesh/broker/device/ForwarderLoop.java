@@ -61,18 +61,25 @@ final class ForwarderLoop extends DeviceLoop {
 
   private final List<Msg> frames = new ArrayList<>();
 
+  /** Upstreams whose connect failed (name not resolvable yet): retried while idle. */
+  private final List<UpstreamLink> unconnected;
+
+  private long lastConnectAttemptNanos = System.nanoTime();
+
   ForwarderLoop(
       DeviceConfig config,
       SocketBase frontend,
       SocketBase backend,
       SocketBase anyTopicUpstream,
       List<SocketBase> fixedUpstreams,
+      List<UpstreamLink> unconnected,
       SocketBase control,
       DeviceMetrics metrics,
       Log log) {
     super(control, metrics, log);
     this.frontend = frontend;
     this.backend = backend;
+    this.unconnected = new ArrayList<>(unconnected);
     this.anyTopicUpstream = anyTopicUpstream;
     dataSources.add(frontend);
     if (anyTopicUpstream != null) {
@@ -117,6 +124,7 @@ final class ForwarderLoop extends DeviceLoop {
 
   @Override
   void idle() {
+    retryUpstreams();
     forgetGoneSubscribers();
   }
 
@@ -251,6 +259,15 @@ final class ForwarderLoop extends DeviceLoop {
     }
     log.debug("subscribed", "topic", topic, "subscribers", book.subscribers());
     openGateIfDue();
+  }
+
+  private void retryUpstreams() {
+    if (unconnected.isEmpty()
+        || System.nanoTime() - lastConnectAttemptNanos < UpstreamLink.RETRY_NANOS) {
+      return;
+    }
+    lastConnectAttemptNanos = System.nanoTime();
+    unconnected.removeIf(link -> link.tryConnect(log));
   }
 
   private void forgetGoneSubscribers() {

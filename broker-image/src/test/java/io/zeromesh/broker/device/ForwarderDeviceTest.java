@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.zeromesh.broker.device.DeviceMetrics.DropReason;
 import io.zeromesh.broker.device.DeviceMetrics.Side;
@@ -285,6 +286,22 @@ class ForwarderDeviceTest {
       for (int i = 40; i < 50; i++) {
         assertEquals(List.of("g", "" + i), recv(sub));
       }
+    }
+  }
+
+  @Test
+  void anUpstreamNotResolvableYetDoesNotStopTheDevice() {
+    try (TestDevices.Running f =
+            TestDevices.start("forwarder", "--upstream=tcp://zeromesh-upstream.invalid:5558");
+        ZContext ctx = new ZContext()) {
+      assertTrue(f.device().isAlive());
+      ZMQ.Socket pub = publisher(ctx, f.frontendEndpoint());
+      ZMQ.Socket sub = subscriber(ctx, f, "local");
+      awaitSubscription(pub, "local");
+      send(pub, "local", "still works");
+      assertEquals(List.of("local", "still works"), recv(sub));
+      // Only the publisher is connected on the frontend side; the upstream is being retried.
+      await().atMost(BOUND).until(() -> f.metrics().peers(Side.FRONTEND) == 1);
     }
   }
 
