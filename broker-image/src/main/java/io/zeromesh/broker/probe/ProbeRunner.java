@@ -324,13 +324,39 @@ final class ProbeRunner {
       if (bind) {
         socket.bind(endpoint);
       } else {
-        socket.connect(endpoint);
+        connectResolving(socket, endpoint);
       }
     } catch (ZMQException e) {
       throw new ProbeFailure(
           (bind ? "cannot bind " : "cannot connect to ") + endpoint + ": " + e.getMessage(), e);
     }
     return socket;
+  }
+
+  /**
+   * Connects, waiting for the host name to resolve: a Service's DNS name can appear a little after
+   * the pod that uses it starts. libzmq retries resolution in the background; JeroMQ fails the
+   * connect at once, so the retry is here, with backoff, until the probe's own deadline or stop.
+   */
+  private void connectResolving(Socket socket, String endpoint) {
+    long backoffMs = SLICE_MS;
+    boolean said = false;
+    while (true) {
+      try {
+        socket.connect(endpoint);
+        return;
+      } catch (ZMQException e) {
+        if (!(e.getCause() instanceof java.net.UnknownHostException) || done()) {
+          throw e;
+        }
+        if (!said) {
+          log.println("probe: " + endpoint + " does not resolve yet, retrying: " + e.getMessage());
+          said = true;
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoffMs));
+        backoffMs = Math.min(backoffMs * 2, 2_000);
+      }
+    }
   }
 
   /** Sends the non-null frames as one message; false when stopped or past the deadline. */

@@ -288,4 +288,16 @@ class ProbeSocketTest {
       assertEquals("", bad.stdout());
     }
   }
+
+  @Test
+  void anEndpointThatDoesNotResolveYetIsRetriedUntilTheDeadline() {
+    // A Service name can resolve a little after the pod that uses it starts: the probe keeps
+    // trying instead of crashing (and crash-looping) at once, and gives up at its deadline.
+    InProcessProbe pull =
+        InProcessProbe.start(
+            "pull", "--endpoint", "tcp://zeromesh-no-such-host.invalid:5558", "--timeout-s", "2");
+    int code = pull.exitCode(BOUND);
+    assertEquals(1, code, pull.stderr());
+    assertTrue(pull.stderr().contains("does not resolve yet, retrying"), pull.stderr());
+  }
 }
