@@ -46,7 +46,8 @@
  *   <li>Upstream links ({@code --upstream}) are plaintext even when {@code --curve} is on: CURVE
  *       applies to the two bound sockets only. Upstreams without prefixes share one XSUB that
  *       carries the downstream subscriptions; each upstream with prefixes has its own SUB with that
- *       fixed filter.
+ *       fixed filter. An upstream host name that does not resolve yet is retried every 2 s ({@code
+ *       event=upstream_connect_failed}); once connected, ZeroMQ reconnects by itself.
  *   <li>Paused ({@code POST /pause}): neither messages nor subscriptions move; peers queue at their
  *       high-water marks until {@code POST /resume}.
  *   <li>{@code zeromesh_connected_peers} counts accepted connections (and, on the forwarder's
