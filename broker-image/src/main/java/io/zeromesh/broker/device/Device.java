@@ -28,6 +28,7 @@ public final class Device implements AutoCloseable {
 
   private static final AtomicInteger IDS = new AtomicInteger();
   private static final long CONTROL_REPLY_MS = 2000;
+  static final int UPSTREAM_HANDSHAKE_IVL_MS = 3000;
 
   private final DeviceConfig config;
   private final Log log;
@@ -156,7 +157,7 @@ public final class Device implements AutoCloseable {
       ZMQ.Socket s;
       if (up.hasFixedPrefixes()) {
         // Its own SUB socket, so its filter stays fixed whatever downstream subscribes.
-        s = clientSocket(context, SocketType.SUB, config, sockets);
+        s = upstreamSocket(context, SocketType.SUB, config, sockets);
         monitor.watch(s, Side.FRONTEND);
         for (String prefix : up.prefixes()) {
           s.subscribe(prefix.getBytes(StandardCharsets.UTF_8));
@@ -165,7 +166,7 @@ public final class Device implements AutoCloseable {
       } else {
         // One XSUB for every upstream without prefixes: it gets the downstream subscriptions.
         if (anyTopic == null) {
-          anyTopic = clientSocket(context, SocketType.XSUB, config, sockets);
+          anyTopic = upstreamSocket(context, SocketType.XSUB, config, sockets);
           monitor.watch(anyTopic, Side.FRONTEND);
         }
         s = anyTopic;
@@ -207,7 +208,19 @@ public final class Device implements AutoCloseable {
     return s;
   }
 
-  /** A socket with the common options; upstream links use it as is (plaintext). */
+  /**
+   * A plaintext socket that connects out to an upstream. Its greeting must complete within {@link
+   * #UPSTREAM_HANDSHAKE_IVL_MS}, else it reconnects: a JeroMQ 0.6.0 connection now and then stalls
+   * in the greeting, and the 30 s default would leave the cascade dark that long.
+   */
+  private static ZMQ.Socket upstreamSocket(
+      ZMQ.Context context, SocketType type, DeviceConfig config, List<ZMQ.Socket> sockets) {
+    ZMQ.Socket s = clientSocket(context, type, config, sockets);
+    s.setHandshakeIvl(UPSTREAM_HANDSHAKE_IVL_MS);
+    return s;
+  }
+
+  /** A socket with the common options. */
   private static ZMQ.Socket clientSocket(
       ZMQ.Context context, SocketType type, DeviceConfig config, List<ZMQ.Socket> sockets) {
     ZMQ.Socket s = context.socket(type);

@@ -63,6 +63,9 @@
  *   <li>A subscription queued at the instant another subscriber disconnects can lose its sender
  *       inside JeroMQ; the forwarder logs {@code event=subscription_lost} (the subscriber must
  *       subscribe again).
+ *   <li>A JeroMQ client connection now and then stalls in its greeting (seen in tests against this
+ *       device and against libzmq's zmq_proxy alike; libzmq clients never stall): upstream links
+ *       reconnect when their greeting takes over 3 s (the default would be 30 s).
  *   <li>The server side reports no handshake failures: a plaintext peer of a CURVE socket is
  *       refused unseen; allow-list refusals are counted by the ZAP handler. A frame above {@code
  *       --max-msg-size} disconnects its peer, but JeroMQ does not say why, so {@code
