@@ -46,9 +46,11 @@ class AdminServerTest {
     try (AdminServer admin = AdminServer.start("127.0.0.1", s.admin(), s.device());
         ZContext ctx = new ZContext()) {
       ZMQ.Socket pull = ctx.createSocket(SocketType.PULL);
+      pull.setHandshakeIvl(2000); // a stalled JeroMQ greeting reconnects
       pull.setReceiveTimeOut(10_000);
       pull.connect(s.backendEndpoint());
       ZMQ.Socket push = ctx.createSocket(SocketType.PUSH);
+      push.setHandshakeIvl(2000); // a stalled JeroMQ greeting reconnects
       push.connect(s.frontendEndpoint());
       await().atMost(Duration.ofSeconds(10)).until(() -> s.metrics().peers(Side.BACKEND) == 1);
 

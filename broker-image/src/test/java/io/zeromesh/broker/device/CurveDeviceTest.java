@@ -34,6 +34,7 @@ class CurveDeviceTest {
   private static ZMQ.Socket curveClient(
       ZContext ctx, SocketType type, ZMQ.Curve.KeyPair me, String endpoint) {
     ZMQ.Socket s = ctx.createSocket(type);
+    s.setHandshakeIvl(2000); // a stalled JeroMQ greeting reconnects
     s.setCurveServerKey(ZMQ.Curve.z85Decode(SERVER.publicKey));
     s.setCurvePublicKey(ZMQ.Curve.z85Decode(me.publicKey));
     s.setCurveSecretKey(ZMQ.Curve.z85Decode(me.secretKey));
@@ -75,6 +76,8 @@ class CurveDeviceTest {
       assertEquals("secret hello", client.recvStr());
 
       ZMQ.Socket plain = ctx.createSocket(SocketType.REQ);
+
+      plain.setHandshakeIvl(2000); // a stalled JeroMQ greeting reconnects
       plain.setReceiveTimeOut(1000);
       plain.setLinger(0);
       plain.connect(q.frontendEndpoint());

@@ -42,6 +42,7 @@ class QueueDeviceTest {
         String name = "worker-" + w;
         served.put(name, new AtomicInteger());
         ZMQ.Socket rep = ctx.createSocket(SocketType.REP);
+        rep.setHandshakeIvl(2000); // a stalled JeroMQ greeting reconnects
         rep.setReceiveTimeOut(100);
         rep.connect(q.backendEndpoint());
         workers.add(
@@ -63,6 +64,7 @@ class QueueDeviceTest {
       for (int c = 0; c < 3; c++) {
         String client = "client-" + c;
         ZMQ.Socket req = ctx.createSocket(SocketType.REQ);
+        req.setHandshakeIvl(2000); // a stalled JeroMQ greeting reconnects
         req.setReceiveTimeOut(5000);
         req.connect(q.frontendEndpoint());
         clients.add(
@@ -103,9 +105,11 @@ class QueueDeviceTest {
     try (TestDevices.Running q = TestDevices.start("queue");
         ZContext ctx = new ZContext()) {
       ZMQ.Socket worker = ctx.createSocket(SocketType.DEALER);
+      worker.setHandshakeIvl(2000); // a stalled JeroMQ greeting reconnects
       worker.setReceiveTimeOut(5000);
       worker.connect(q.backendEndpoint());
       ZMQ.Socket client = ctx.createSocket(SocketType.DEALER);
+      client.setHandshakeIvl(2000); // a stalled JeroMQ greeting reconnects
       client.setReceiveTimeOut(5000);
       client.connect(q.frontendEndpoint());
       await().atMost(Duration.ofSeconds(10)).until(() -> q.metrics().peers(Side.BACKEND) == 1);
@@ -165,6 +169,7 @@ class QueueDeviceTest {
     try (TestDevices.Running q = TestDevices.start("queue");
         ZContext ctx = new ZContext()) {
       ZMQ.Socket worker = ctx.createSocket(SocketType.DEALER);
+      worker.setHandshakeIvl(2000); // a stalled JeroMQ greeting reconnects
       worker.setReceiveTimeOut(5000);
       worker.connect(q.backendEndpoint());
       await().atMost(Duration.ofSeconds(10)).until(() -> q.metrics().peers(Side.BACKEND) == 1);
@@ -185,10 +190,12 @@ class QueueDeviceTest {
     try (TestDevices.Running q = TestDevices.start("queue", "--sndhwm=10");
         ZContext ctx = new ZContext()) {
       ZMQ.Socket client = ctx.createSocket(SocketType.DEALER);
+      client.setHandshakeIvl(2000); // a stalled JeroMQ greeting reconnects
       client.setRcvHWM(10);
       client.setReceiveBufferSize(4096);
       client.connect(q.frontendEndpoint());
       ZMQ.Socket worker = ctx.createSocket(SocketType.DEALER);
+      worker.setHandshakeIvl(2000); // a stalled JeroMQ greeting reconnects
       worker.setReceiveTimeOut(10_000);
       worker.connect(q.backendEndpoint());
       client.send("hello");

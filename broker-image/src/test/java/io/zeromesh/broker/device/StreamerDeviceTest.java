@@ -31,6 +31,7 @@ class StreamerDeviceTest {
       List<ZMQ.Socket> workers = new ArrayList<>();
       for (int w = 0; w < 2; w++) {
         ZMQ.Socket pull = ctx.createSocket(SocketType.PULL);
+        pull.setHandshakeIvl(2000); // a stalled JeroMQ greeting reconnects
         pull.setReceiveTimeOut(10_000);
         pull.connect(s.backendEndpoint());
         workers.add(pull);
@@ -39,6 +40,7 @@ class StreamerDeviceTest {
       List<ZMQ.Socket> senders = new ArrayList<>();
       for (int p = 0; p < 2; p++) {
         ZMQ.Socket push = ctx.createSocket(SocketType.PUSH);
+        push.setHandshakeIvl(2000); // a stalled JeroMQ greeting reconnects
         push.connect(s.frontendEndpoint());
         senders.add(push);
       }
@@ -89,6 +91,7 @@ class StreamerDeviceTest {
     try (TestDevices.Running s = TestDevices.start("streamer", "--sndhwm=10", "--rcvhwm=10");
         ZContext ctx = new ZContext()) {
       ZMQ.Socket push = ctx.createSocket(SocketType.PUSH);
+      push.setHandshakeIvl(2000); // a stalled JeroMQ greeting reconnects
       push.setSndHWM(10);
       push.connect(s.frontendEndpoint());
       for (int i = 0; i < 15; i++) {
@@ -110,9 +113,11 @@ class StreamerDeviceTest {
       for (int attempt = 0; attempt < 5 && pull == null; attempt++) {
         late = new ZContext();
         ZMQ.Socket candidate = late.createSocket(SocketType.PULL);
+        candidate.setHandshakeIvl(2000); // a stalled JeroMQ greeting reconnects
         candidate.setReceiveTimeOut(10_000);
         candidate.monitor("inproc://late-worker", zmq.ZMQ.ZMQ_EVENT_HANDSHAKE_PROTOCOL);
         ZMQ.Socket events = late.createSocket(SocketType.PAIR);
+        events.setHandshakeIvl(2000); // a stalled JeroMQ greeting reconnects
         events.setReceiveTimeOut(3_000);
         events.connect("inproc://late-worker");
         candidate.connect(s.backendEndpoint());
@@ -139,9 +144,11 @@ class StreamerDeviceTest {
     try (TestDevices.Running s = TestDevices.start("streamer", "--max-msg-size=1000");
         ZContext ctx = new ZContext()) {
       ZMQ.Socket pull = ctx.createSocket(SocketType.PULL);
+      pull.setHandshakeIvl(2000); // a stalled JeroMQ greeting reconnects
       pull.setReceiveTimeOut(10_000);
       pull.connect(s.backendEndpoint());
       ZMQ.Socket big = ctx.createSocket(SocketType.PUSH);
+      big.setHandshakeIvl(2000); // a stalled JeroMQ greeting reconnects
       big.setReconnectIVL(-1);
       big.connect(s.frontendEndpoint());
       await().atMost(BOUND).until(() -> s.metrics().peers(Side.FRONTEND) == 1);
@@ -150,6 +157,7 @@ class StreamerDeviceTest {
       await().atMost(BOUND).until(() -> s.metrics().peers(Side.FRONTEND) == 0);
       assertEquals(0, s.metrics().messagesIn(Side.FRONTEND));
       ZMQ.Socket small = ctx.createSocket(SocketType.PUSH);
+      small.setHandshakeIvl(2000); // a stalled JeroMQ greeting reconnects
       small.connect(s.frontendEndpoint());
       small.send(new byte[1000], 0);
       assertEquals(1000, pull.recv(0).length);
