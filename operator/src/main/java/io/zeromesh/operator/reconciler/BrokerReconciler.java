@@ -76,33 +76,33 @@ public class BrokerReconciler implements Reconciler<ZmqBroker> {
         ZmqBrokerStatus::new);
   }
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+  @KubernetesDependent(informer = @Informer(labelSelector = Labels.BROKER_DEVICE_SELECTOR))
   public static final class CurveSecret extends Dependents.CurveSecret<ZmqBroker> {}
 
   // Created with a plain apply: on Kubernetes 1.20 an apply that must create a Service fails
   // when it carries a resourceVersion, which is how the create-only apply guards.
   @KubernetesDependent(
       createResourceOnlyIfNotExistingWithSSA = false,
-      informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+      informer = @Informer(labelSelector = Labels.BROKER_DEVICE_SELECTOR))
   public static final class FrontendService extends Dependents.FrontendService<ZmqBroker> {}
 
   // Created with a plain apply: on Kubernetes 1.20 an apply that must create a Service fails
   // when it carries a resourceVersion, which is how the create-only apply guards.
   @KubernetesDependent(
       createResourceOnlyIfNotExistingWithSSA = false,
-      informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+      informer = @Informer(labelSelector = Labels.BROKER_DEVICE_SELECTOR))
   public static final class BackendService extends Dependents.BackendService<ZmqBroker> {}
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+  @KubernetesDependent(informer = @Informer(labelSelector = Labels.BROKER_DEVICE_SELECTOR))
   public static final class DeviceDeployment extends Dependents.DeviceDeployment<ZmqBroker> {}
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+  @KubernetesDependent(informer = @Informer(labelSelector = Labels.BROKER_WORKERS_SELECTOR))
   public static final class WorkerDeployment extends Dependents.WorkerDeployment<ZmqBroker> {}
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+  @KubernetesDependent(informer = @Informer(labelSelector = Labels.BROKER_WORKERS_SELECTOR))
   public static final class WorkerDisruptionBudget
       extends Dependents.WorkerDisruptionBudget<ZmqBroker> {}
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+  @KubernetesDependent(informer = @Informer(labelSelector = Labels.BROKER_DEVICE_SELECTOR))
   public static final class DeviceNetworkPolicy extends Dependents.DeviceNetworkPolicy<ZmqBroker> {}
 }

@@ -79,27 +79,27 @@ public class ForwarderReconciler implements Reconciler<ZmqForwarder> {
             context, ZmqForwarder.class, References.FORWARDERS, References::forwarders));
   }
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+  @KubernetesDependent(informer = @Informer(labelSelector = Labels.FORWARDER_DEVICE_SELECTOR))
   public static final class CurveSecret extends Dependents.CurveSecret<ZmqForwarder> {}
 
   // Created with a plain apply: on Kubernetes 1.20 an apply that must create a Service fails
   // when it carries a resourceVersion, which is how the create-only apply guards.
   @KubernetesDependent(
       createResourceOnlyIfNotExistingWithSSA = false,
-      informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+      informer = @Informer(labelSelector = Labels.FORWARDER_DEVICE_SELECTOR))
   public static final class FrontendService extends Dependents.FrontendService<ZmqForwarder> {}
 
   // Created with a plain apply: on Kubernetes 1.20 an apply that must create a Service fails
   // when it carries a resourceVersion, which is how the create-only apply guards.
   @KubernetesDependent(
       createResourceOnlyIfNotExistingWithSSA = false,
-      informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+      informer = @Informer(labelSelector = Labels.FORWARDER_DEVICE_SELECTOR))
   public static final class BackendService extends Dependents.BackendService<ZmqForwarder> {}
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+  @KubernetesDependent(informer = @Informer(labelSelector = Labels.FORWARDER_DEVICE_SELECTOR))
   public static final class DeviceDeployment extends Dependents.DeviceDeployment<ZmqForwarder> {}
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+  @KubernetesDependent(informer = @Informer(labelSelector = Labels.FORWARDER_DEVICE_SELECTOR))
   public static final class DeviceNetworkPolicy
       extends Dependents.DeviceNetworkPolicy<ZmqForwarder> {}
 }

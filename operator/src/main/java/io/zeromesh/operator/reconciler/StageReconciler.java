@@ -91,36 +91,36 @@ public class StageReconciler implements Reconciler<ZmqPipelineStage> {
             context, ZmqPipelineStage.class, References.STAGES, References::stages));
   }
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+  @KubernetesDependent(informer = @Informer(labelSelector = Labels.STAGE_DEVICE_SELECTOR))
   public static final class CurveSecret extends Dependents.CurveSecret<ZmqPipelineStage> {}
 
   // Created with a plain apply: on Kubernetes 1.20 an apply that must create a Service fails
   // when it carries a resourceVersion, which is how the create-only apply guards.
   @KubernetesDependent(
       createResourceOnlyIfNotExistingWithSSA = false,
-      informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+      informer = @Informer(labelSelector = Labels.STAGE_DEVICE_SELECTOR))
   public static final class FrontendService extends Dependents.FrontendService<ZmqPipelineStage> {}
 
   // Created with a plain apply: on Kubernetes 1.20 an apply that must create a Service fails
   // when it carries a resourceVersion, which is how the create-only apply guards.
   @KubernetesDependent(
       createResourceOnlyIfNotExistingWithSSA = false,
-      informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+      informer = @Informer(labelSelector = Labels.STAGE_DEVICE_SELECTOR))
   public static final class BackendService extends Dependents.BackendService<ZmqPipelineStage> {}
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+  @KubernetesDependent(informer = @Informer(labelSelector = Labels.STAGE_DEVICE_SELECTOR))
   public static final class DeviceDeployment
       extends Dependents.DeviceDeployment<ZmqPipelineStage> {}
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+  @KubernetesDependent(informer = @Informer(labelSelector = Labels.STAGE_WORKERS_SELECTOR))
   public static final class WorkerDeployment
       extends Dependents.WorkerDeployment<ZmqPipelineStage> {}
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+  @KubernetesDependent(informer = @Informer(labelSelector = Labels.STAGE_WORKERS_SELECTOR))
   public static final class WorkerDisruptionBudget
       extends Dependents.WorkerDisruptionBudget<ZmqPipelineStage> {}
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+  @KubernetesDependent(informer = @Informer(labelSelector = Labels.STAGE_DEVICE_SELECTOR))
   public static final class DeviceNetworkPolicy
       extends Dependents.DeviceNetworkPolicy<ZmqPipelineStage> {}
 }
