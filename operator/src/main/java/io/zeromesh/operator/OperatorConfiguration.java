@@ -1,6 +1,9 @@
 package io.zeromesh.operator;
 
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.zeromesh.operator.resources.OperatorDefaults;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Produces;
@@ -44,5 +47,16 @@ public class OperatorConfiguration {
     }
     LOG.infof("leader election on, lease %s", leaseName);
     return new LeaderElectionConfiguration(leaseName);
+  }
+
+  /**
+   * The SDK's reconciliation metrics on /q/metrics, per controller only. The Quarkus Operator SDK's
+   * default also tags them per resource, which adds series for every resource ever seen (thousands
+   * with thousands of resources); this bean replaces that default.
+   */
+  @Produces
+  @Singleton
+  Metrics metrics(MeterRegistry registry) {
+    return MicrometerMetrics.withoutPerResourceMetrics(registry);
   }
 }
