@@ -34,8 +34,9 @@ import java.util.logging.SimpleFormatter;
  *       fails at once, naming that target, when they are missing; the API server gets a /16 service
  *       range, see {@link #widenServiceRange}), applies {@code crds/} and starts the operator's
  *       three reconcilers in this JVM: all of it is the integration tests' {@link ClusterFixture},
- *       reused as is (plain JOSDK with its default configuration: the production reconcilers and
- *       dependents, not the Quarkus application around them).
+ *       reused with one change: a {@link ReconcileCounter} as JOSDK's metrics (otherwise plain
+ *       JOSDK with its default configuration: the production reconcilers and dependents, not the
+ *       Quarkus application around them).
  *   <li>Creates the resources of a {@link Workload} (40% ZmqBroker, half with 2 workers, a fifth
  *       with CURVE; 30% ZmqForwarder, half cascading from another, a fifth with CURVE; 30%
  *       ZmqPipelineStage, each with a worker and an output) over a few namespaces, with 4
@@ -43,11 +44,12 @@ import java.util.logging.SimpleFormatter;
  *   <li>Polls with paged list calls until every resource has a status for its generation and every
  *       expected child exists ({@link ExpectedChildren}: device Deployment, frontend and backend
  *       Services, worker Deployment, generated CURVE Secret), bounded by a timeout.
- *   <li>Prints a table: time to converge, the operator's writes and their rate ({@link
- *       OperatorWrites}: status writes are a lower bound of reconciliations), writes in the 10 s
- *       after convergence (a reconcile loop shows here), heap ({@link HeapProbe}), CPU time of this
- *       JVM and of kube-apiserver + etcd; then the live heap by class ({@link HeapHistogram}, in
- *       full in {@code operator/target/operator-bench/heap-histogram.txt}).
+ *   <li>Prints a table: time to converge, reconciles (counted by JOSDK's metrics) and their rate,
+ *       the operator's writes and their rate ({@link OperatorWrites}: status writes are a lower
+ *       bound of reconciliations), writes in the 10 s after convergence (a reconcile loop shows
+ *       here), heap ({@link HeapProbe}), CPU time of this JVM and of kube-apiserver + etcd; then
+ *       the live heap by class ({@link HeapHistogram}, in full in {@code
+ *       operator/target/operator-bench/heap-histogram.txt}).
  * </ol>
  *
  * <p>Heap: the operator runs in this JVM, so every heap figure is a difference from a baseline
@@ -124,7 +126,8 @@ public final class ReconcileBenchmark {
 
     HeapProbe heap = HeapProbe.startWithBaseline();
     long started = System.nanoTime();
-    ClusterFixture cluster = ClusterFixture.get();
+    ReconcileCounter reconciles = new ReconcileCounter();
+    ClusterFixture cluster = ClusterFixture.get(o -> o.withMetrics(reconciles));
     long idleHeap = HeapProbe.settledHeapUsed() - heap.baselineHeapUsed();
     System.out.printf(
         "bench: API server and operator up in %.1f s%n", (System.nanoTime() - started) / 1e9);
@@ -148,10 +151,13 @@ public final class ReconcileBenchmark {
     double peakRate = 0;
     OperatorWrites.Count atConvergence;
     OperatorWrites.Count settled;
+    ReconcileCounter.Count reconcilesAtConvergence;
+    ReconcileCounter.Count reconcilesSettled;
     long watchErrors;
     try (OperatorWrites writes =
         new OperatorWrites(client, workload.resources().size(), expected)) {
       OperatorWrites.Count before = writes.now();
+      ReconcileCounter.Count reconcilesBefore = reconciles.now();
       long t0 = System.nanoTime();
       createSeconds = create(client, workload.resources(), settings.createThreads());
       System.out.printf(
@@ -194,10 +200,13 @@ public final class ReconcileBenchmark {
       convergedSeconds =
           ((byWatches ? writes.completedAt().getAsLong() : listedCompleteAt) - t0) / 1e9;
       atConvergence = writes.now().minus(before);
+      reconcilesAtConvergence = reconciles.now().minus(reconcilesBefore);
       settled = atConvergence;
+      reconcilesSettled = reconcilesAtConvergence;
       if (snapshot.complete()) {
         Thread.sleep(SETTLE_MILLIS);
         settled = writes.now().minus(before);
+        reconcilesSettled = reconciles.now().minus(reconcilesBefore);
       }
       watchErrors = writes.watchErrors();
     }
@@ -231,6 +240,18 @@ public final class ReconcileBenchmark {
     table.row(
         "children present (Deployments, Services, Secrets)",
         "%d / %d".formatted(snapshot.childrenPresent(), snapshot.childrenExpected()));
+    table.row(
+        "reconciles until converged (JOSDK metrics)",
+        String.valueOf(reconcilesAtConvergence.started()));
+    table.row(
+        "  per second, mean until converged",
+        "%.1f".formatted(reconcilesAtConvergence.started() / convergedSeconds));
+    table.row("  of which failed", String.valueOf(reconcilesAtConvergence.failed()));
+    table.row(
+        "reconciles in the %d s after convergence".formatted(SETTLE_MILLIS / 1000),
+        converged
+            ? String.valueOf(reconcilesSettled.started() - reconcilesAtConvergence.started())
+            : "n/a");
     table.row("status writes until converged", String.valueOf(atConvergence.statusWrites()));
     table.row(
         "  per second, mean until converged",

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.zeromesh.operator.reconciler.BrokerReconciler;
 import io.zeromesh.operator.reconciler.ForwarderReconciler;
 import io.zeromesh.operator.reconciler.StageReconciler;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -38,7 +40,7 @@ public final class ClusterFixture {
   private final KubernetesClient client;
   private final Operator operator;
 
-  private ClusterFixture() {
+  private ClusterFixture(Consumer<ConfigurationServiceOverrider> overrides) {
     server =
         new KubeAPIServer(
             KubeAPIServerConfigBuilder.anAPIServerConfig()
@@ -57,10 +59,12 @@ public final class ClusterFixture {
       applyCrds();
       operator =
           new Operator(
-              o ->
-                  o.withKubernetesClient(client)
-                      .withCloseClientOnStop(false)
-                      .withCacheSyncTimeout(Duration.ofSeconds(60)));
+              o -> {
+                o.withKubernetesClient(client)
+                    .withCloseClientOnStop(false)
+                    .withCacheSyncTimeout(Duration.ofSeconds(60));
+                overrides.accept(o);
+              });
       operator.register(new BrokerReconciler(DEFAULTS));
       operator.register(new ForwarderReconciler(DEFAULTS));
       operator.register(new StageReconciler(DEFAULTS));
@@ -76,13 +80,33 @@ public final class ClusterFixture {
   /** The shared cluster, started on first use. */
   public static synchronized ClusterFixture get() {
     if (instance == null) {
-      instance = new ClusterFixture();
+      instance = new ClusterFixture(o -> {});
     }
+    return instance;
+  }
+
+  /**
+   * The shared cluster, started now with these changes to the operator's configuration (applied
+   * after the fixture's own, e.g. {@code o -> o.withMetrics(metrics)}). The operator starts once
+   * per JVM, so this must be the first use: it fails when the cluster already runs rather than
+   * silently ignore the overrides.
+   */
+  public static synchronized ClusterFixture get(Consumer<ConfigurationServiceOverrider> overrides) {
+    if (instance != null) {
+      throw new IllegalStateException(
+          "the cluster already runs: configuration overrides apply only to its first start");
+    }
+    instance = new ClusterFixture(overrides);
     return instance;
   }
 
   public KubernetesClient client() {
     return client;
+  }
+
+  /** The running operator (JOSDK) with the three reconcilers. */
+  public Operator operator() {
+    return operator;
   }
 
   /** A fresh namespace for one test. */
