@@ -29,6 +29,7 @@ final class PassThroughLoop extends DeviceLoop {
   private final PollItem frontendIn;
   private final PollItem backendIn;
   private final PollItem backendOut;
+  private final PollItem backendInOut;
   private final List<Msg> frames = new ArrayList<>();
 
   /** A request the backend could not take yet; sent before anything else is read. */
@@ -48,6 +49,7 @@ final class PassThroughLoop extends DeviceLoop {
     this.frontendIn = new PollItem(frontend, ZMQ.ZMQ_POLLIN);
     this.backendIn = new PollItem(backend, ZMQ.ZMQ_POLLIN);
     this.backendOut = new PollItem(backend, ZMQ.ZMQ_POLLOUT);
+    this.backendInOut = new PollItem(backend, ZMQ.ZMQ_POLLIN | ZMQ.ZMQ_POLLOUT);
   }
 
   @Override
@@ -61,9 +63,15 @@ final class PassThroughLoop extends DeviceLoop {
 
   @Override
   void pollItems(List<PollItem> into) {
-    into.add(held.isEmpty() ? frontendIn : backendOut);
-    if (replies) {
-      into.add(backendIn);
+    // One item per socket: JeroMQ keys poll registrations by the socket's channel, so a second
+    // item for the backend would replace the first and its wake-up would be lost.
+    if (held.isEmpty()) {
+      into.add(frontendIn);
+      if (replies) {
+        into.add(backendIn);
+      }
+    } else {
+      into.add(replies ? backendInOut : backendOut);
     }
   }
 
