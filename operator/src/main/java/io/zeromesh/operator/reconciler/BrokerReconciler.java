@@ -29,8 +29,11 @@ import java.util.concurrent.TimeUnit;
           name = "curve-secret",
           type = BrokerReconciler.CurveSecret.class,
           reconcilePrecondition = Preconditions.CurveSecretWanted.class),
-      @Dependent(name = "frontend-service", type = BrokerReconciler.FrontendService.class),
-      @Dependent(name = "backend-service", type = BrokerReconciler.BackendService.class),
+      @Dependent(name = Dependents.FRONTEND_SERVICE, type = BrokerReconciler.FrontendService.class),
+      @Dependent(
+          name = "backend-service",
+          type = BrokerReconciler.BackendService.class,
+          useEventSourceWithName = Dependents.FRONTEND_SERVICE),
       @Dependent(name = "device", type = BrokerReconciler.DeviceDeployment.class),
       @Dependent(
           name = "workers",
@@ -86,11 +89,8 @@ public class BrokerReconciler implements Reconciler<ZmqBroker> {
       informer = @Informer(labelSelector = Labels.BROKER_DEVICE_SELECTOR))
   public static final class FrontendService extends Dependents.FrontendService<ZmqBroker> {}
 
-  // Created with a plain apply: on Kubernetes 1.20 an apply that must create a Service fails
-  // when it carries a resourceVersion, which is how the create-only apply guards.
-  @KubernetesDependent(
-      createResourceOnlyIfNotExistingWithSSA = false,
-      informer = @Informer(labelSelector = Labels.BROKER_DEVICE_SELECTOR))
+  // Created with a plain apply, like the frontend; watched through the frontend's informer.
+  @KubernetesDependent(createResourceOnlyIfNotExistingWithSSA = false)
   public static final class BackendService extends Dependents.BackendService<ZmqBroker> {}
 
   @KubernetesDependent(informer = @Informer(labelSelector = Labels.BROKER_DEVICE_SELECTOR))

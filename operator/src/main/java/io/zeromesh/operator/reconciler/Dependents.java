@@ -26,6 +26,12 @@ final class Dependents {
   private Dependents() {}
 
   /**
+   * The frontend Service's dependent, whose informer (named after it) the backend Service's shares:
+   * same type, same selector, and each finds its own Service by name.
+   */
+  static final String FRONTEND_SERVICE = "frontend-service";
+
+  /**
    * Which object a dependent manages, by name: also asked when the dependent is not wanted (to
    * delete it), when desired() could not be built.
    */

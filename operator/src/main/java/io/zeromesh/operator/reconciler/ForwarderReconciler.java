@@ -32,8 +32,13 @@ import java.util.concurrent.TimeUnit;
           name = "curve-secret",
           type = ForwarderReconciler.CurveSecret.class,
           reconcilePrecondition = Preconditions.CurveSecretWanted.class),
-      @Dependent(name = "frontend-service", type = ForwarderReconciler.FrontendService.class),
-      @Dependent(name = "backend-service", type = ForwarderReconciler.BackendService.class),
+      @Dependent(
+          name = Dependents.FRONTEND_SERVICE,
+          type = ForwarderReconciler.FrontendService.class),
+      @Dependent(
+          name = "backend-service",
+          type = ForwarderReconciler.BackendService.class,
+          useEventSourceWithName = Dependents.FRONTEND_SERVICE),
       @Dependent(name = "device", type = ForwarderReconciler.DeviceDeployment.class),
       @Dependent(
           name = "network-policy",
@@ -89,11 +94,8 @@ public class ForwarderReconciler implements Reconciler<ZmqForwarder> {
       informer = @Informer(labelSelector = Labels.FORWARDER_DEVICE_SELECTOR))
   public static final class FrontendService extends Dependents.FrontendService<ZmqForwarder> {}
 
-  // Created with a plain apply: on Kubernetes 1.20 an apply that must create a Service fails
-  // when it carries a resourceVersion, which is how the create-only apply guards.
-  @KubernetesDependent(
-      createResourceOnlyIfNotExistingWithSSA = false,
-      informer = @Informer(labelSelector = Labels.FORWARDER_DEVICE_SELECTOR))
+  // Created with a plain apply, like the frontend; watched through the frontend's informer.
+  @KubernetesDependent(createResourceOnlyIfNotExistingWithSSA = false)
   public static final class BackendService extends Dependents.BackendService<ZmqForwarder> {}
 
   @KubernetesDependent(informer = @Informer(labelSelector = Labels.FORWARDER_DEVICE_SELECTOR))

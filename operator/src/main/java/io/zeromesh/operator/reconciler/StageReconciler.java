@@ -33,8 +33,11 @@ import java.util.concurrent.TimeUnit;
           name = "curve-secret",
           type = StageReconciler.CurveSecret.class,
           reconcilePrecondition = Preconditions.CurveSecretWanted.class),
-      @Dependent(name = "frontend-service", type = StageReconciler.FrontendService.class),
-      @Dependent(name = "backend-service", type = StageReconciler.BackendService.class),
+      @Dependent(name = Dependents.FRONTEND_SERVICE, type = StageReconciler.FrontendService.class),
+      @Dependent(
+          name = "backend-service",
+          type = StageReconciler.BackendService.class,
+          useEventSourceWithName = Dependents.FRONTEND_SERVICE),
       @Dependent(name = "device", type = StageReconciler.DeviceDeployment.class),
       @Dependent(
           name = "workers",
@@ -101,11 +104,8 @@ public class StageReconciler implements Reconciler<ZmqPipelineStage> {
       informer = @Informer(labelSelector = Labels.STAGE_DEVICE_SELECTOR))
   public static final class FrontendService extends Dependents.FrontendService<ZmqPipelineStage> {}
 
-  // Created with a plain apply: on Kubernetes 1.20 an apply that must create a Service fails
-  // when it carries a resourceVersion, which is how the create-only apply guards.
-  @KubernetesDependent(
-      createResourceOnlyIfNotExistingWithSSA = false,
-      informer = @Informer(labelSelector = Labels.STAGE_DEVICE_SELECTOR))
+  // Created with a plain apply, like the frontend; watched through the frontend's informer.
+  @KubernetesDependent(createResourceOnlyIfNotExistingWithSSA = false)
   public static final class BackendService extends Dependents.BackendService<ZmqPipelineStage> {}
 
   @KubernetesDependent(informer = @Informer(labelSelector = Labels.STAGE_DEVICE_SELECTOR))

@@ -62,7 +62,14 @@ class InformerSelectorsTest {
         .flatMap(
             e ->
                 Stream.of(e.getKey().getAnnotation(Workflow.class).dependents())
-                    .map(d -> Arguments.of(e.getKey().getSimpleName(), d.name(), d, e.getValue())));
+                    .map(
+                        d ->
+                            Arguments.of(
+                                e.getKey().getSimpleName(),
+                                d.name(),
+                                d,
+                                informerOf(e.getKey(), d),
+                                e.getValue())));
   }
 
   /** Every optional object on, and user labels that try to take the operator's. */
@@ -79,10 +86,13 @@ class InformerSelectorsTest {
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("dependents")
   void desiredObjectCarriesTheLabelsItsInformerSelects(
-      String reconciler, String dependent, Dependent declared, ZmqDevice primary) throws Exception {
-    KubernetesDependent annotation = declared.type().getAnnotation(KubernetesDependent.class);
-    assertNotNull(annotation, dependent + ": no @KubernetesDependent");
-    Map<String, String> selector = parse(annotation.informer().labelSelector());
+      String reconciler,
+      String dependent,
+      Dependent declared,
+      KubernetesDependent informer,
+      ZmqDevice primary)
+      throws Exception {
+    Map<String, String> selector = parse(informer.informer().labelSelector());
     assertEquals(
         Labels.name(primary.deviceKind()),
         selector.get(Labels.NAME),
@@ -100,6 +110,30 @@ class InformerSelectorsTest {
                 value,
                 labels.get(key),
                 reconciler + " " + dependent + ": label " + key + " of " + labels));
+  }
+
+  /**
+   * The annotation of the dependent whose informer this one uses: its own, or that of the dependent
+   * named by useEventSourceWithName (JOSDK names a dependent's event source after the dependent).
+   */
+  private static KubernetesDependent informerOf(Class<?> reconciler, Dependent declared) {
+    Class<?> owner = declared.type();
+    if (!declared.useEventSourceWithName().isEmpty()) {
+      owner =
+          Stream.of(reconciler.getAnnotation(Workflow.class).dependents())
+              .filter(d -> declared.useEventSourceWithName().equals(d.name()))
+              .map(Dependent::type)
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new AssertionError(
+                          declared.name()
+                              + ": no dependent (with an informer) named "
+                              + declared.useEventSourceWithName()));
+    }
+    KubernetesDependent annotation = owner.getAnnotation(KubernetesDependent.class);
+    assertNotNull(annotation, owner + ": no @KubernetesDependent");
+    return annotation;
   }
 
   private static Map<String, String> parse(String selector) {
