@@ -3,7 +3,7 @@
 # broker-image/target/jib-image.tar into a private containerd (socket, root and state under a
 # fresh /tmp directory, so it never meets another containerd on the machine), checks the image
 # config (user 65532, entrypoint), then, as the image's own user on a read-only root filesystem
-# with a tmpfs on /tmp:
+# with a writable /tmp (as an emptyDir):
 #   1. `queue --help` (exit 0, the flags listed)
 #   2. a queue on loopback ports, probe rep and probe req containers through it (host network,
 #      127.0.0.1 only), /readyz and /metrics read from the host, then SIGTERM: the queue must stop
@@ -43,62 +43,18 @@ print("\n".join(ep))
 mapfile -t ENTRYPOINT <"$WORK_ENTRYPOINT"
 rm -f "$WORK_ENTRYPOINT"
 
-WORK=$(mktemp -d /tmp/zeromesh-broker-check.XXXXXX)
-SOCK=$WORK/containerd.sock
-CONTAINERD_PID=
-CONTAINERS=()
-cleanup() {
-  if [ -n "$CONTAINERD_PID" ]; then
-    for c in "${CONTAINERS[@]}"; do
-      ctr -a "$SOCK" -n k8s.io tasks kill -s SIGKILL "$c" >/dev/null 2>&1 || true
-      ctr -a "$SOCK" -n k8s.io tasks delete "$c" >/dev/null 2>&1 || true
-      ctr -a "$SOCK" -n k8s.io containers delete "$c" >/dev/null 2>&1 || true
-    done
-    kill "$CONTAINERD_PID" 2>/dev/null || true
-    wait "$CONTAINERD_PID" 2>/dev/null || true
-  fi
-  grep -o " $WORK/[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+# shellcheck source=private-containerd.sh
+. broker-image/image/private-containerd.sh
+pc_start zeromesh-broker-check
+pc_import "$ARCHIVE" "$REF"
 
-cat >"$WORK/config.toml" <<TOML
-version = 2
-root = "$WORK/root"
-state = "$WORK/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri"]
-[grpc]
-  address = "$SOCK"
-[ttrpc]
-  address = "$WORK/containerd-ttrpc.sock"
-[debug]
-  address = ""
-[metrics]
-  address = ""
-TOML
-containerd --config "$WORK/config.toml" >"$WORK/containerd.log" 2>&1 &
-CONTAINERD_PID=$!
-for _ in $(seq 1 50); do
-  ctr -a "$SOCK" version >/dev/null 2>&1 && break
-  kill -0 "$CONTAINERD_PID" 2>/dev/null || { cat "$WORK/containerd.log" >&2; die "containerd did not start"; }
-  sleep 0.2
-done
-ctr -a "$SOCK" version >/dev/null 2>&1 || die "containerd did not answer on $SOCK"
-SNAPSHOTTER=overlayfs
-ctr -a "$SOCK" plugins ls 2>/dev/null | grep -Eq 'snapshotter.*overlayfs.*ok' || SNAPSHOTTER=native
-
-say "importing $ARCHIVE into namespace k8s.io ($SNAPSHOTTER snapshotter)"
-ctr -a "$SOCK" -n k8s.io images import --snapshotter "$SNAPSHOTTER" "$ARCHIVE" >/dev/null
-ctr -a "$SOCK" -n k8s.io images ls -q | grep -qx "$REF" \
-  || die "the archive does not hold $IMAGE: $(ctr -a "$SOCK" -n k8s.io images ls -q | tr '\n' ' ')"
-
-# A restricted pod: the image's user, read-only root, /tmp an emptyDir (tmpfs), default seccomp.
+# A restricted pod: the image's user, read-only root, /tmp an emptyDir, default seccomp.
 # ctr's arguments replace the whole command, so the entrypoint comes first, as Kubernetes `args`.
 run() {
   local name=$1; shift
-  CONTAINERS+=("$name")
+  PC_CONTAINERS+=("$name")
   ctr -a "$SOCK" -n k8s.io run --rm --snapshotter "$SNAPSHOTTER" --read-only --seccomp --net-host \
-    --mount type=tmpfs,src=tmpfs,dst=/tmp,options=rw:nosuid:nodev:mode=1777 \
+    --mount "type=bind,src=$WORK/tmp,dst=/tmp,options=rbind:rw:nosuid:nodev" \
     "$REF" "$name" "${ENTRYPOINT[@]}" "$@"
 }
 

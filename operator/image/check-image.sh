@@ -40,66 +40,13 @@ assert ep[:1] == ["/opt/java/bin/java"] and ep[-2:] == ["-jar", "/deployments/qu
 print("check-image: config: user %s, entrypoint %s" % (c["User"], " ".join(ep)))
 ' || die "unexpected image config"
 
-WORK=$(mktemp -d /tmp/zeromesh-image-check.XXXXXX)
-SOCK=$WORK/containerd.sock
-CONTAINERD_PID=
-cleanup() {
-  if [ -n "$CONTAINERD_PID" ]; then
-    # The run may have ended by timeout, leaving its task and container behind.
-    ctr -a "$SOCK" -n k8s.io tasks kill -s SIGKILL zeromesh-operator-check >/dev/null 2>&1 || true
-    for _ in $(seq 1 20); do
-      ctr -a "$SOCK" -n k8s.io tasks delete zeromesh-operator-check >/dev/null 2>&1 && break
-      ctr -a "$SOCK" -n k8s.io tasks ls -q 2>/dev/null | grep -qx zeromesh-operator-check || break
-      sleep 0.5
-    done
-    ctr -a "$SOCK" -n k8s.io containers delete zeromesh-operator-check >/dev/null 2>&1 || true
-    kill "$CONTAINERD_PID" 2>/dev/null || true
-    wait "$CONTAINERD_PID" 2>/dev/null || true
-  fi
-  # Snapshots may still be mounted if containerd died hard; unmount before removing.
-  grep -o " $WORK/[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-cat >"$WORK/config.toml" <<EOF
-version = 2
-root = "$WORK/root"
-state = "$WORK/state"
-# Only what \`ctr run\` needs; the CRI plugin would compete with a cluster's containerd.
-disabled_plugins = ["io.containerd.grpc.v1.cri"]
-[grpc]
-  address = "$SOCK"
-[ttrpc]
-  address = "$WORK/containerd-ttrpc.sock"
-[debug]
-  address = ""
-[metrics]
-  address = ""
-EOF
-containerd --config "$WORK/config.toml" >"$WORK/containerd.log" 2>&1 &
-CONTAINERD_PID=$!
-for _ in $(seq 1 50); do
-  ctr -a "$SOCK" version >/dev/null 2>&1 && break
-  kill -0 "$CONTAINERD_PID" 2>/dev/null || { cat "$WORK/containerd.log" >&2; die "containerd did not start"; }
-  sleep 0.2
-done
-ctr -a "$SOCK" version >/dev/null 2>&1 || die "containerd did not answer on $SOCK"
-
-# overlayfs where the kernel allows it (also inside containers), else plain copies.
-SNAPSHOTTER=overlayfs
-if ! ctr -a "$SOCK" plugins ls 2>/dev/null | grep -Eq 'snapshotter.*overlayfs.*ok'; then
-  SNAPSHOTTER=native
-fi
-
-echo "check-image: importing $ARCHIVE ($SNAPSHOTTER snapshotter)"
-ctr -a "$SOCK" -n k8s.io images import --snapshotter "$SNAPSHOTTER" "$ARCHIVE" >/dev/null
-ctr -a "$SOCK" -n k8s.io images ls -q | grep -qx "docker.io/$IMAGE" \
-  || die "the archive does not hold $IMAGE: $(ctr -a "$SOCK" -n k8s.io images ls -q | tr '\n' ' ')"
+# shellcheck source=../../broker-image/image/private-containerd.sh
+. broker-image/image/private-containerd.sh
+pc_start zeromesh-image-check
+PC_CONTAINERS+=(zeromesh-operator-check)
+pc_import "$ARCHIVE" "docker.io/$IMAGE"
 
 LOG=$WORK/operator.log
-# What a Kubernetes emptyDir is: a host directory anyone in the pod may write to.
-mkdir -m 1777 "$WORK/tmp"
 echo "check-image: running $IMAGE as 65532 with a read-only root filesystem for up to ${RUN_SECONDS}s"
 set +e
 timeout --kill-after=10 "$RUN_SECONDS" \
