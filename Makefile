@@ -27,7 +27,7 @@ TEST_AFTER :=
 -include helm/helm.mk
 -include e2e/e2e.mk
 
-.PHONY: help deps build verify test demo fmt clean
+.PHONY: help deps build verify test demo demo-down fmt clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -51,6 +51,9 @@ test: verify e2e $(TEST_AFTER) ## everything a contributor must pass: unit, inte
 
 demo: deps broker-image operator-image ## the main job: a cluster, the operator, examples/, real messages through every pattern
 	bash e2e/demo.sh
+
+demo-down: ## remove what make demo installed (its namespace, the operator, the CRDs); the cluster stays
+	bash e2e/demo.sh --down
 
 fmt: ## reformat the Java sources (google-java-format)
 	$(MVN) spotless:apply

@@ -9,6 +9,8 @@
 #    a cascade, a late joiner served by the last-value cache, a pipeline of workers;
 # 5. a summary table. It ends by itself; the cluster stays up (how to stop it is printed).
 #
+# e2e/demo.sh --down (make demo-down) removes the demo again and leaves the cluster up.
+#
 # Expects the images built (make demo builds them first). Every wait is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,10 +19,26 @@ NS=${DEMO_NAMESPACE:-zeromesh-demo}
 CACHE=${ZEROMESH_CACHE:-$HOME/.cache/zeromesh}
 IMAGE=${DEMO_BROKER_IMAGE:-zeromesh/broker:0.1.0}
 TIMEOUT=${DEMO_TIMEOUT_S:-240}
-RESULTS=$(mktemp)
-trap 'rm -f "$RESULTS"' EXIT
 
 step() { printf '\n==> %s\n' "$*"; }
+
+# demo.sh --down: removes what the demo installed (its namespace, then the operator and CRDs of
+# the single-file install), leaving the cluster up; the e2e suite calls it before installing the
+# operator through the chart, so two operators never reconcile the same resources.
+if [ "${1:-}" = --down ]; then
+  export KUBECONFIG=${KUBECONFIG:-$CACHE/local-cluster/kubeconfig}
+  if kubectl get namespace "$NS" >/dev/null 2>&1 \
+    || kubectl -n zeromesh-system get deployment zeromesh-operator >/dev/null 2>&1; then
+    step "removing the demo: namespace $NS, then the operator of helm/install/zeromesh-operator.yaml"
+    # The namespace first, while the operator still runs to handle its resources.
+    kubectl delete namespace "$NS" --ignore-not-found --wait=true --timeout=180s
+    kubectl delete -f helm/install/zeromesh-operator.yaml --ignore-not-found --wait=true --timeout=180s
+  fi
+  exit 0
+fi
+
+RESULTS=$(mktemp)
+trap 'rm -f "$RESULTS"' EXIT
 fail() {
   echo "demo: $*" >&2
   echo "--- operator log (last 40 lines)" >&2
@@ -170,5 +188,5 @@ Every pattern moved real messages through ZeroMesh devices. Look around:
   export KUBECONFIG=$KUBECONFIG
   kubectl -n $NS get zeromesh
   kubectl -n $NS describe zbroker rr
-Remove the demo: kubectl delete namespace $NS; stop the cluster: $stop_hint
+Remove the demo: make demo-down; stop the cluster: $stop_hint
 EOF

@@ -27,6 +27,7 @@ e2e: broker-image operator-image ## end-to-end suite: builds images, brings up a
 	  $(MAKE) --no-print-directory cluster-load-images || { \
 	    echo "e2e: image import failed once (containerd can race its own snapshot cleanup on a re-import); retrying"; \
 	    $(MAKE) --no-print-directory cluster-load-images; }; \
+	  KUBECONFIG="$$kubeconfig" bash e2e/demo.sh --down; \
 	fi; \
 	start=$$(date +%s); \
 	KUBECONFIG="$$kubeconfig" $(MVN) -pl e2e verify -Pe2e $(E2E_MVN_ARGS); \
