@@ -44,22 +44,8 @@ public final class AdminServer implements AutoCloseable {
               return t;
             });
     server.setExecutor(executor);
-    server.createContext(
-        "/healthz",
-        ex -> {
-          if (allow(ex, "GET")) {
-            boolean alive = device.isAlive();
-            reply(ex, alive ? 200 : 503, alive ? "ok\n" : "device stopped\n", "text/plain");
-          }
-        });
-    server.createContext(
-        "/readyz",
-        ex -> {
-          if (allow(ex, "GET")) {
-            boolean ready = device.isReady();
-            reply(ex, ready ? 200 : 503, ready ? "ready\n" : "not ready\n", "text/plain");
-          }
-        });
+    probe(server, "/healthz", "GET", device::isAlive, "ok\n", "device stopped\n");
+    probe(server, "/readyz", "GET", device::isReady, "ready\n", "not ready\n");
     server.createContext(
         "/metrics",
         ex -> {
@@ -67,24 +53,31 @@ public final class AdminServer implements AutoCloseable {
             reply(ex, 200, device.metrics().render(), "text/plain; version=0.0.4; charset=utf-8");
           }
         });
-    server.createContext(
-        "/pause",
-        ex -> {
-          if (allow(ex, "POST")) {
-            boolean ok = device.pause();
-            reply(ex, ok ? 200 : 503, ok ? "paused\n" : "device not running\n", "text/plain");
-          }
-        });
-    server.createContext(
-        "/resume",
-        ex -> {
-          if (allow(ex, "POST")) {
-            boolean ok = device.resume();
-            reply(ex, ok ? 200 : 503, ok ? "resumed\n" : "device not running\n", "text/plain");
-          }
-        });
+    probe(server, "/pause", "POST", device::pause, "paused\n", "device not running\n");
+    probe(server, "/resume", "POST", device::resume, "resumed\n", "device not running\n");
     server.start();
     return new AdminServer(server, executor);
+  }
+
+  /**
+   * An endpoint answering 200 with {@code ok} when {@code check} holds, else 503 with {@code
+   * failed}.
+   */
+  private static void probe(
+      HttpServer server,
+      String path,
+      String method,
+      java.util.function.BooleanSupplier check,
+      String ok,
+      String failed) {
+    server.createContext(
+        path,
+        ex -> {
+          if (allow(ex, method)) {
+            boolean holds = check.getAsBoolean();
+            reply(ex, holds ? 200 : 503, holds ? ok : failed, "text/plain");
+          }
+        });
   }
 
   /** The bound port. */
