@@ -13,8 +13,8 @@ import java.util.TreeSet;
  * The benchmark harness's flag reader (bench/BenchMain only, which is moving out of this jar). The
  * daemon and the probe read their flags through {@link FlagTable} (picocli), not this.
  *
- * <p>Command-line flags with environment fallback: {@code --some-flag=v} or {@code --some-flag v} on
- * the command line, else {@code ZEROMESH_SOME_FLAG} in the environment, else the default. A bare
+ * <p>Command-line flags with environment fallback: {@code --some-flag=v} or {@code --some-flag v}
+ * on the command line, else {@code ZEROMESH_SOME_FLAG} in the environment, else the default. A bare
  * {@code --flag} means {@code true}. Repeated flags are kept in order ({@link #list}). Every read
  * is typed and validated; unknown flags are reported by {@link #rejectUnknown}.
  */
