@@ -151,19 +151,10 @@ public final class Flags {
     if (raw == null) {
       return def;
     }
-    switch (raw.trim().toLowerCase(Locale.ROOT)) {
-      case "true":
-      case "yes":
-      case "on":
-      case "1":
-        return true;
-      case "false":
-      case "no":
-      case "off":
-      case "0":
-        return false;
-      default:
-        throw invalid(flag, raw, "true or false");
+    try {
+      return Flag.parseBool(raw);
+    } catch (IllegalArgumentException e) {
+      throw invalid(flag, raw, e.getMessage());
     }
   }
 
