@@ -265,7 +265,6 @@ class ForwarderDeviceTest {
       pub.setXpubNoDrop(true);
       pub.setSendTimeOut(10_000);
       ZMQ.Socket sub = subscriber(ctx, f, "");
-      sub.setRcvHWM(100);
       awaitSubscription(pub, "");
       await().atMost(BOUND).until(() -> f.metrics().subscriptions() == 1);
       byte[] payload = new byte[1024];
