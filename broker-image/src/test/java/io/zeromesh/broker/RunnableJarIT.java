@@ -85,20 +85,24 @@ class RunnableJarIT {
                   "50",
                   "--timeout-s",
                   "30");
+          // Pushes until stopped: the pull stops at 50 even when a JeroMQ connection stalled
+          // in its greeting took a few with it.
           Exec push =
               java(
                   Map.of("ZEROMESH_ENDPOINT", Ports.tcp(front)),
                   "probe",
                   "push",
                   "--count",
-                  "50",
+                  "0",
+                  "--rate",
+                  "200",
                   "--timeout-s",
-                  "30")) {
-        assertEquals(0, push.awaitExit(BOUND), push.describe());
+                  "60")) {
         assertEquals(0, pull.awaitExit(BOUND), pull.describe());
-        ProbeSummary s = pull.summary();
-        assertEquals(50, s.received());
-        assertEquals(0, s.number("gaps"), s.line());
+        assertEquals(50, pull.summary().received(), pull.describe());
+        assertEquals(143, push.terminate(BOUND), "SIGTERM: " + push.describe());
+        ProbeSummary sent = push.summary();
+        assertTrue(sent.sent() >= 50, sent.line());
       }
       assertEquals(0, device.terminate(BOUND), device.describe());
     }
