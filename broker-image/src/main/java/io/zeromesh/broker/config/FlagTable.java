@@ -71,6 +71,22 @@ public final class FlagTable {
             "unknown flag " + (eq > 0 ? first.substring(0, eq) : first) + " (see --help)");
       }
       throw new ConfigException("unexpected argument '" + first + "' (see --help)");
+    } catch (CommandLine.MissingParameterException e) {
+      for (var arg : e.getMissing()) {
+        if (arg instanceof OptionSpec o) {
+          for (Flag<?> f : flags) {
+            if (f.option().equals(o.longestName())) {
+              throw new ConfigException(
+                  "missing value for "
+                      + f.describe()
+                      + ": expected "
+                      + f.label()
+                      + " (see --help)");
+            }
+          }
+        }
+      }
+      throw new ConfigException(oneLine(e));
     } catch (ParameterException e) {
       throw new ConfigException(oneLine(e));
     }
