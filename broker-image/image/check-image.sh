@@ -50,8 +50,15 @@ pc_import "$ARCHIVE" "$REF"
 
 # A restricted pod: the image's user, read-only root, /tmp an emptyDir, default seccomp.
 # ctr's arguments replace the whole command, so the entrypoint comes first, as Kubernetes `args`.
+# Container ids carry this run's id: runc keeps its state under /run/containerd/runc whatever
+# containerd's own root, so a fixed id collides with a leftover or with a concurrent check.
+# Containers run in the background are named (and so cleaned up at exit) by the parent shell:
+# `run ... &` runs in a subshell, whose PC_CONTAINERS the exit trap never sees.
+RUN_ID=$$
+cid() { echo "$1-$RUN_ID"; }
+PC_CONTAINERS+=("$(cid broker-queue)" "$(cid broker-rep)")
 run() {
-  local name=$1; shift
+  local name; name=$(cid "$1"); shift
   PC_CONTAINERS+=("$name")
   ctr -a "$SOCK" -n k8s.io run --rm --snapshotter "$SNAPSHOTTER" --read-only --seccomp --net-host \
     --mount "type=bind,src=$WORK/tmp,dst=/tmp,options=rbind:rw:nosuid:nodev" \
@@ -61,7 +68,7 @@ run() {
 say "1. queue --help"
 run broker-help queue --help >"$WORK/help.log" 2>&1 || { cat "$WORK/help.log"; die "queue --help failed"; }
 grep -q -- "--frontend-port" "$WORK/help.log" || { cat "$WORK/help.log"; die "no flags in queue --help"; }
-say "   ok: $(grep -c -- '^  --' "$WORK/help.log") flags listed"
+say "   ok: $(grep -c -E -- '^ +--[a-z]' "$WORK/help.log") flags listed"
 
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 FRONT=$(free_port); BACK=$(free_port); ADMIN=$(free_port)
@@ -88,12 +95,15 @@ say "   probe req: $summary"
 echo "$summary" | grep -q '"received":200' || die "expected 200 replies"
 echo "$summary" | grep -q '"image-rep":200' || die "expected every reply from image-rep"
 metrics=$(curl -s "http://127.0.0.1:$ADMIN/metrics")
-echo "$metrics" | grep -E '^zeromesh_messages_total\{socket="frontend",direction="in"\} ' \
-  | awk '{ if ($2 < 200) exit 1 }' || die "metrics do not count the 200 requests: $metrics"
-say "   /metrics: $(echo "$metrics" | grep -E '^zeromesh_messages_total\{socket="frontend",direction="in"\}')"
+# The one series with both labels, in whatever order the client library writes them.
+requests=$(echo "$metrics" | grep -E '^zeromesh_messages_total\{' | grep 'socket="frontend"' \
+  | grep 'direction="in"' || true)
+[ "$(echo "$requests" | grep -c .)" = 1 ] || die "no single frontend/in series in: $metrics"
+echo "$requests" | awk '{ exit ($2 >= 200 ? 0 : 1) }' || die "metrics do not count the 200 requests: $requests"
+say "   /metrics: $requests"
 
-ctr -a "$SOCK" -n k8s.io tasks kill -s SIGTERM broker-rep >/dev/null 2>&1 || true
-ctr -a "$SOCK" -n k8s.io tasks kill -s SIGTERM broker-queue >/dev/null
+ctr -a "$SOCK" -n k8s.io tasks kill -s SIGTERM "$(cid broker-rep)" >/dev/null 2>&1 || true
+ctr -a "$SOCK" -n k8s.io tasks kill -s SIGTERM "$(cid broker-queue)" >/dev/null
 set +e
 for _ in $(seq 1 100); do kill -0 "$QUEUE_JOB" 2>/dev/null || break; sleep 0.1; done
 wait "$QUEUE_JOB"; QUEUE_STATUS=$?

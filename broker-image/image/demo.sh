@@ -6,7 +6,7 @@
 #   streamer   probe push -> streamer -> probe pull
 set -euo pipefail
 cd "$(dirname "$0")/.."
-CP="target/classes:$(cat target/classpath.txt)"
+JAR=target/zeromesh-broker.jar  # runnable: Main-Class and a Class-Path of target/lib/*.jar
 JAVA=${JAVA:-java}
 LOGS=$(mktemp -d /tmp/zeromesh-demo.XXXXXX)
 PIDS=()
@@ -18,7 +18,7 @@ cleanup() {
 trap cleanup EXIT
 
 # An array, not a function: `broker ... &` must give the JVM's own PID to stop it by.
-BROKER=("$JAVA" -XX:TieredStopAtLevel=1 -cp "$CP" io.zeromesh.broker.Main)
+BROKER=("$JAVA" -XX:TieredStopAtLevel=1 -jar "$JAR")
 port_or_free() { # the default port when nothing listens there, else a free one
   /usr/bin/python3 - "$1" <<'PY'
 import socket, sys
@@ -39,10 +39,16 @@ await_ready() { # admin port, log
   done
   cat "$2" >&2; echo "demo: device not ready on admin port $1" >&2; exit 1
 }
-counter() { # admin port, socket, direction
-  curl -s "http://127.0.0.1:$1/metrics" \
-    | awk -v s="$2" -v d="$3" '$1 == "zeromesh_messages_total{socket=\"" s "\",direction=\"" d "\"}" {print $2}'
+metric() { # admin port, metric name, label=value... (any order); prints the value as a whole number
+  local port=$1 name=$2; shift 2
+  curl -s "http://127.0.0.1:$port/metrics" | awk -v name="$name" -v want="$*" '
+    index($1, name) == 1 && (substr($1, length(name) + 1, 1) == "{" || length($1) == length(name)) {
+      n = split(want, w, " "); ok = 1
+      for (i = 1; i <= n; i++) { split(w[i], kv, "="); if (index($1, kv[1] "=\"" kv[2] "\"") == 0) ok = 0 }
+      if (ok) { printf "%d\n", $2; exit }
+    }'
 }
+counter() { metric "$1" zeromesh_messages_total "socket=$2" "direction=$3"; } # admin port, socket, direction
 stop() { kill "$1"; wait "$1" 2>/dev/null || true; }
 show() { echo "  $1: $(grep '^{' "$2" | tail -1)"; }
 
@@ -72,7 +78,7 @@ SUB1=$!; PIDS+=("$SUB1")
 "${BROKER[@]}" probe sub --endpoint "tcp://127.0.0.1:$BACK" --topic news --expect 1 --timeout-s 8 >"$LOGS/sub-news.json" 2>/dev/null &
 SUB2=$!; PIDS+=("$SUB2")
 for _ in $(seq 1 100); do
-  n=$(curl -s "http://127.0.0.1:$ADMIN/metrics" | awk '$1 == "zeromesh_subscriptions" {print $2}')
+  n=$(metric "$ADMIN" zeromesh_subscriptions)
   [ "${n:-0}" -ge 2 ] 2>/dev/null && break; sleep 0.1
 done
 "${BROKER[@]}" probe pub --endpoint "tcp://127.0.0.1:$FRONT" --topic prices --count 500 --rate 2000 \

@@ -13,8 +13,8 @@ import java.util.List;
 public final class Main {
   static final String USAGE =
       "usage: zeromesh-broker queue|forwarder|streamer [flags]\n"
-          + "       zeromesh-broker probe pub|sub|req|rep|push|pull --endpoint tcp://host:port"
-          + " [flags]\n"
+          + "       zeromesh-broker probe pub|sub|req|rep|push|pull|worker"
+          + " --endpoint tcp://host:port[,...] [flags]\n"
           + "       zeromesh-broker <mode> --help   lists the flags of a mode";
 
   private Main() {}

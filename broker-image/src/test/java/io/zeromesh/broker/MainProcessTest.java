@@ -202,7 +202,9 @@ class MainProcessTest {
             "welcome-message",
             "min-subscribers",
             "start-gate-buffer")) {
-      assertTrue(out.contains("--" + flag + " "), flag + " missing from\n" + out);
+      assertTrue(
+          out.contains("--" + flag + "=") || out.contains("--" + flag + "[="),
+          flag + " missing from\n" + out);
     }
     assertTrue(out.contains("ZEROMESH_START_GATE_BUFFER"), out);
     assertTrue(out.contains("default 5557"), out);

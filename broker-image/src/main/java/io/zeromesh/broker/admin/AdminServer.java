@@ -2,8 +2,12 @@ package io.zeromesh.broker.admin;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.zeromesh.broker.device.Device;
 import io.zeromesh.broker.device.DeviceException;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -14,10 +18,11 @@ import java.util.concurrent.Executors;
 /**
  * The device's HTTP admin endpoints (JDK HTTP server, one small thread pool): {@code GET /healthz}
  * (200 while the device thread runs), {@code GET /readyz} (200 once both sockets are bound and the
- * device runs, 503 otherwise), {@code GET /metrics} (Prometheus text), {@code POST /pause} and
- * {@code POST /resume}.
+ * device runs, 503 otherwise), {@code GET /metrics} (Prometheus text or OpenMetrics, by the client
+ * library), {@code POST /pause} and {@code POST /resume}.
  */
 public final class AdminServer implements AutoCloseable {
+  private static final ExpositionFormats FORMATS = ExpositionFormats.init();
   private final HttpServer server;
   private final ExecutorService executor;
 
@@ -50,7 +55,7 @@ public final class AdminServer implements AutoCloseable {
         "/metrics",
         ex -> {
           if (allow(ex, "GET")) {
-            reply(ex, 200, device.metrics().render(), "text/plain; version=0.0.4; charset=utf-8");
+            scrape(ex, device.metrics().registry());
           }
         });
     probe(server, "/pause", "POST", device::pause, "paused\n", "device not running\n");
@@ -105,6 +110,25 @@ public final class AdminServer implements AutoCloseable {
       reply(ex, 405, "method not allowed\n", "text/plain");
     }
     return ok;
+  }
+
+  /**
+   * The registry in the format the scraper asks for ({@code Accept}: OpenMetrics or Prometheus
+   * text; Prometheus text 0.0.4 when it says nothing), written by the client library.
+   */
+  private static void scrape(HttpExchange ex, PrometheusRegistry registry) throws IOException {
+    ExpositionFormatWriter writer = FORMATS.findWriter(ex.getRequestHeaders().getFirst("Accept"));
+    ByteArrayOutputStream body = new ByteArrayOutputStream(4096);
+    writer.write(body, registry.scrape());
+    ex.getResponseHeaders().set("Content-Type", writer.getContentType());
+    boolean head = "HEAD".equals(ex.getRequestMethod());
+    ex.sendResponseHeaders(200, head ? -1 : body.size());
+    if (!head) {
+      try (OutputStream out = ex.getResponseBody()) {
+        body.writeTo(out);
+      }
+    }
+    ex.close();
   }
 
   private static void reply(HttpExchange ex, int status, String body, String type)

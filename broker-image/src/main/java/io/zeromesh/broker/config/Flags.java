@@ -10,8 +10,11 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Command-line flags with environment fallback: {@code --some-flag=v} or {@code --some-flag v} on
- * the command line, else {@code ZEROMESH_SOME_FLAG} in the environment, else the default. A bare
+ * The benchmark harness's flag reader (bench/BenchMain only, which is moving out of this jar). The
+ * daemon and the probe read their flags through {@link FlagTable} (picocli), not this.
+ *
+ * <p>Command-line flags with environment fallback: {@code --some-flag=v} or {@code --some-flag v}
+ * on the command line, else {@code ZEROMESH_SOME_FLAG} in the environment, else the default. A bare
  * {@code --flag} means {@code true}. Repeated flags are kept in order ({@link #list}). Every read
  * is typed and validated; unknown flags are reported by {@link #rejectUnknown}.
  */
@@ -148,19 +151,10 @@ public final class Flags {
     if (raw == null) {
       return def;
     }
-    switch (raw.trim().toLowerCase(Locale.ROOT)) {
-      case "true":
-      case "yes":
-      case "on":
-      case "1":
-        return true;
-      case "false":
-      case "no":
-      case "off":
-      case "0":
-        return false;
-      default:
-        throw invalid(flag, raw, "true or false");
+    try {
+      return Flag.parseBool(raw);
+    } catch (IllegalArgumentException e) {
+      throw invalid(flag, raw, e.getMessage());
     }
   }
 

@@ -1,11 +1,22 @@
 package io.zeromesh.broker.device;
 
+import io.zeromesh.broker.config.BindAddress;
 import io.zeromesh.broker.config.ConfigException;
-import io.zeromesh.broker.config.Flags;
+import io.zeromesh.broker.config.Flag;
+import io.zeromesh.broker.config.FlagTable;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.spec.NamedParameterSpec;
+import java.security.spec.XECPrivateKeySpec;
+import java.security.spec.XECPublicKeySpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.crypto.KeyAgreement;
 import org.zeromq.ZMQ;
 
 /**
@@ -61,14 +73,161 @@ public final class DeviceConfig {
     }
   }
 
-  /** A flag as {@code --help} shows it. */
-  record FlagHelp(String name, String def, String meaning) {}
+  /** The engine that runs the devices: JeroMQ sockets (default) or the ZMTP engine. */
+  public enum Engine {
+    JEROMQ,
+    ZMTP;
+
+    public String id() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    static Engine of(String id) {
+      return valueOf(id.toUpperCase(Locale.ROOT));
+    }
+  }
 
   static final int WELCOME_MAX_BYTES = 4096;
   private static final Pattern TCP_ENDPOINT =
       Pattern.compile("tcp://([^\\s:|/]+|\\[[0-9a-fA-F:.]+\\]):(\\d{1,5})");
   private static final Pattern Z85 =
       Pattern.compile("[0-9a-zA-Z.\\-:+=^!/*?&<>()\\[\\]{}@%$#]{40}");
+
+  // ---- the flag table (docs/contracts.md, broker daemon; DeviceFlagsContractTest) ----
+
+  static final Flag<String> BIND_ADDRESS =
+      Flag.checked(
+          "bind-address",
+          "*",
+          "ADDRESS",
+          "interface both device sockets bind",
+          raw -> BindAddress.check(raw, true));
+  static final Flag<Integer> ADMIN_PORT =
+      Flag.port("admin-port", 8080, "HTTP /healthz /readyz /metrics, POST /pause /resume");
+  static final Flag<String> ADMIN_BIND_ADDRESS =
+      Flag.checked(
+          "admin-bind-address",
+          "0.0.0.0",
+          "ADDRESS",
+          "interface of the admin server",
+          raw -> BindAddress.check(raw, false));
+  static final Flag<Integer> SNDHWM =
+      Flag.integer(
+          "sndhwm", 1000, 0, Integer.MAX_VALUE, "send high-water mark, messages (0 = none)");
+  static final Flag<Integer> RCVHWM =
+      Flag.integer(
+          "rcvhwm", 1000, 0, Integer.MAX_VALUE, "receive high-water mark, messages (0 = none)");
+  static final Flag<Integer> LINGER_MS =
+      Flag.integer(
+          "linger-ms", 1000, -1, Integer.MAX_VALUE, "linger on shutdown (-1 = until sent)");
+  static final Flag<Integer> HEARTBEAT_IVL_MS =
+      Flag.integer("heartbeat-ivl-ms", 0, 0, Integer.MAX_VALUE, "ZMTP heartbeat interval")
+          .shown("0 (off)");
+  static final Flag<Integer> HEARTBEAT_TIMEOUT_MS =
+      Flag.integer("heartbeat-timeout-ms", 0, 0, Integer.MAX_VALUE, "ZMTP heartbeat timeout")
+          .shown("0 (= interval)");
+  // ZMTP carries the TTL in deciseconds in a 16-bit field.
+  static final Flag<Integer> HEARTBEAT_TTL_MS =
+      Flag.integer("heartbeat-ttl-ms", 0, 0, 6_553_500, "ZMTP heartbeat TTL announced to peers");
+  static final Flag<Boolean> TCP_KEEPALIVE =
+      Flag.bool("tcp-keepalive", true, "TCP keepalive on every connection");
+  static final Flag<Long> MAX_MSG_SIZE =
+      Flag.longInteger(
+              "max-msg-size", -1, -1, Long.MAX_VALUE, "bytes; a bigger frame drops that peer")
+          .shown("-1 (unlimited)");
+  static final Flag<Boolean> CURVE = Flag.bool("curve", false, "CURVE server on both sockets");
+  static final Flag<String> CURVE_KEY_DIR =
+      Flag.nonBlank(
+              "curve-key-dir",
+              "/etc/zeromesh/curve",
+              "holds server.key (secret) and server.pub (public), Z85; they must be one pair")
+          .label("DIR");
+  static final Flag<String> CURVE_ALLOWED_CLIENTS_DIR =
+      Flag.text(
+              "curve-allowed-clients-dir",
+              "",
+              "files of Z85 client public keys, one per line; others are refused (ZAP);"
+                  + " re-read when it changes")
+          .shown("empty (any client with the server key)")
+          .label("DIR");
+  static final Flag<String> LOG_FORMAT =
+      Flag.choice("log-format", "plain", "log lines on stderr", "plain", "json");
+  static final Flag<String> LOG_LEVEL =
+      Flag.choice(
+          "log-level", "info", "least severe level logged", "debug", "info", "warn", "error");
+  static final Flag<Long> SHUTDOWN_TIMEOUT_MS =
+      Flag.longInteger("shutdown-timeout-ms", 5000, 100, 3_600_000, "bound on SIGTERM to exit");
+  static final Flag<String> ENGINE =
+      Flag.choice("engine", "jeromq", "the engine that runs the device", "jeromq", "zmtp");
+
+  static final Flag<List<Upstream>> UPSTREAM =
+      Flag.list(
+              "upstream",
+              "\\s+",
+              false,
+              "ENDPOINT",
+              "repeatable: tcp://host:port or tcp://host:port|prefix1,prefix2 the frontend also"
+                  + " connects out to (no prefixes: what downstream subscribers ask for)",
+              DeviceConfig::parseUpstream)
+          .env("ZEROMESH_UPSTREAMS", "ZEROMESH_UPSTREAM");
+  static final Flag<Boolean> LAST_VALUE_CACHE =
+      Flag.bool("last-value-cache", false, "replay the latest message per topic on subscribe");
+  static final Flag<String> WELCOME_MESSAGE =
+      Flag.text("welcome-message", "", "sent to each new subscriber when it subscribes")
+          .shown("empty (off)");
+  static final Flag<Integer> MIN_SUBSCRIBERS =
+      Flag.integer(
+              "min-subscribers",
+              0,
+              0,
+              1_000_000,
+              "start gate: hold published messages until this many subscribers")
+          .shown("0 (off)");
+  static final Flag<Integer> START_GATE_BUFFER =
+      Flag.integer(
+          "start-gate-buffer", 100_000, 1, 10_000_000, "messages the start gate holds at most");
+
+  /** The frontend port flag of {@code mode} (its default differs per mode). */
+  static Flag<Integer> frontendPortFlag(Mode mode) {
+    return Flag.port("frontend-port", mode.defaultFrontendPort, frontendMeaning(mode));
+  }
+
+  static Flag<Integer> backendPortFlag(Mode mode) {
+    return Flag.port("backend-port", mode.defaultBackendPort, backendMeaning(mode));
+  }
+
+  /** Every flag of {@code mode}, in --help order: the common ones, then the mode's own. */
+  public static FlagTable flags(Mode mode) {
+    List<Flag<?>> rows = new ArrayList<>();
+    rows.add(frontendPortFlag(mode));
+    rows.add(backendPortFlag(mode));
+    rows.addAll(
+        List.of(
+            BIND_ADDRESS,
+            ADMIN_PORT,
+            ADMIN_BIND_ADDRESS,
+            SNDHWM,
+            RCVHWM,
+            LINGER_MS,
+            HEARTBEAT_IVL_MS,
+            HEARTBEAT_TIMEOUT_MS,
+            HEARTBEAT_TTL_MS,
+            TCP_KEEPALIVE,
+            MAX_MSG_SIZE,
+            CURVE,
+            CURVE_KEY_DIR,
+            CURVE_ALLOWED_CLIENTS_DIR,
+            LOG_FORMAT,
+            LOG_LEVEL,
+            SHUTDOWN_TIMEOUT_MS,
+            ENGINE));
+    if (mode == Mode.FORWARDER) {
+      rows.addAll(
+          List.of(UPSTREAM, LAST_VALUE_CACHE, WELCOME_MESSAGE, MIN_SUBSCRIBERS, START_GATE_BUFFER));
+    }
+    return new FlagTable(
+        "zeromesh-broker " + mode.id() + " [flags]", modeSummary(mode), null, rows);
+  }
 
   public final Mode mode;
   public final int frontendPort;
@@ -107,57 +266,48 @@ public final class DeviceConfig {
 
   public final int minSubscribers;
   public final int startGateBuffer;
+  private final Engine engine;
 
-  private DeviceConfig(Mode mode, Flags f) {
+  private DeviceConfig(Mode mode, FlagTable.Values f) {
     this.mode = mode;
-    frontendPort = f.port("frontend-port", mode.defaultFrontendPort);
-    backendPort = f.port("backend-port", mode.defaultBackendPort);
-    bindAddress = nonBlank(f, "bind-address", "*");
-    adminPort = f.port("admin-port", 8080);
-    adminBindAddress = nonBlank(f, "admin-bind-address", "0.0.0.0");
-    sndhwm = f.intValue("sndhwm", 1000, 0, Integer.MAX_VALUE);
-    rcvhwm = f.intValue("rcvhwm", 1000, 0, Integer.MAX_VALUE);
-    lingerMs = f.intValue("linger-ms", 1000, -1, Integer.MAX_VALUE);
-    heartbeatIvlMs = f.intValue("heartbeat-ivl-ms", 0, 0, Integer.MAX_VALUE);
-    heartbeatTimeoutMs = f.intValue("heartbeat-timeout-ms", 0, 0, Integer.MAX_VALUE);
-    // ZMTP carries the TTL in deciseconds in a 16-bit field.
-    heartbeatTtlMs = f.intValue("heartbeat-ttl-ms", 0, 0, 6_553_500);
-    tcpKeepalive = f.bool("tcp-keepalive", true);
-    maxMsgSize = f.longValue("max-msg-size", -1, -1, Long.MAX_VALUE);
-    curve = f.bool("curve", false);
-    curveKeyDir = Path.of(nonBlank(f, "curve-key-dir", "/etc/zeromesh/curve"));
-    String allowed = f.string("curve-allowed-clients-dir", "").trim();
+    frontendPort = f.get(frontendPortFlag(mode));
+    backendPort = f.get(backendPortFlag(mode));
+    bindAddress = f.get(BIND_ADDRESS);
+    adminPort = f.get(ADMIN_PORT);
+    adminBindAddress = f.get(ADMIN_BIND_ADDRESS);
+    sndhwm = f.get(SNDHWM);
+    rcvhwm = f.get(RCVHWM);
+    lingerMs = f.get(LINGER_MS);
+    heartbeatIvlMs = f.get(HEARTBEAT_IVL_MS);
+    heartbeatTimeoutMs = f.get(HEARTBEAT_TIMEOUT_MS);
+    heartbeatTtlMs = f.get(HEARTBEAT_TTL_MS);
+    tcpKeepalive = f.get(TCP_KEEPALIVE);
+    maxMsgSize = f.get(MAX_MSG_SIZE);
+    curve = f.get(CURVE);
+    curveKeyDir = Path.of(f.get(CURVE_KEY_DIR));
+    String allowed = f.get(CURVE_ALLOWED_CLIENTS_DIR).trim();
     curveAllowedClientsDir = allowed.isEmpty() ? null : Path.of(allowed);
-    logFormat = f.choice("log-format", "plain", "plain", "json");
-    logLevel = f.choice("log-level", "info", "debug", "info", "warn", "error");
-    shutdownTimeoutMs = f.longValue("shutdown-timeout-ms", 5000, 100, 3_600_000);
+    logFormat = f.get(LOG_FORMAT);
+    logLevel = f.get(LOG_LEVEL);
+    shutdownTimeoutMs = f.get(SHUTDOWN_TIMEOUT_MS);
+    engine = Engine.of(f.get(ENGINE));
     if (mode == Mode.FORWARDER) {
-      List<Upstream> ups = new ArrayList<>();
-      for (String raw : f.list("upstream")) {
-        ups.add(parseUpstream(raw));
-      }
-      upstreams = List.copyOf(ups);
-      lastValueCache = f.bool("last-value-cache", false);
-      String welcome = f.string("welcome-message", "");
+      upstreams = f.get(UPSTREAM);
+      lastValueCache = f.get(LAST_VALUE_CACHE);
+      String welcome = f.get(WELCOME_MESSAGE);
       welcomeMessage = welcome.isEmpty() ? null : welcome.getBytes(StandardCharsets.UTF_8);
       if (welcomeMessage != null && welcomeMessage.length > WELCOME_MAX_BYTES) {
         throw new ConfigException(
-            "--welcome-message (ZEROMESH_WELCOME_MESSAGE) is longer than "
-                + WELCOME_MAX_BYTES
-                + " bytes");
+            WELCOME_MESSAGE.describe() + " is longer than " + WELCOME_MAX_BYTES + " bytes");
       }
-      minSubscribers = f.intValue("min-subscribers", 0, 0, 1_000_000);
-      startGateBuffer = f.intValue("start-gate-buffer", 100_000, 1, 10_000_000);
+      minSubscribers = f.get(MIN_SUBSCRIBERS);
+      startGateBuffer = f.get(START_GATE_BUFFER);
     } else {
       upstreams = List.of();
       lastValueCache = false;
       welcomeMessage = null;
       minSubscribers = 0;
       startGateBuffer = 0;
-    }
-    f.rejectUnknown();
-    if (!f.positional().isEmpty()) {
-      throw new ConfigException("unexpected argument '" + f.positional().get(0) + "' (see --help)");
     }
     if (frontendPort == backendPort) {
       throw new ConfigException(
@@ -168,11 +318,15 @@ public final class DeviceConfig {
           "--admin-port " + adminPort + " collides with the frontend or backend port");
     }
     if (curve) {
-      curveServerSecretKey = readKey(curveKeyDir.resolve("server.key"));
-      curveServerPublicKey = readKey(curveKeyDir.resolve("server.pub"));
+      Path secretFile = curveKeyDir.resolve("server.key");
+      Path publicFile = curveKeyDir.resolve("server.pub");
+      curveServerSecretKey = readKey(secretFile);
+      curveServerPublicKey = readKey(publicFile);
+      checkKeyPair(curveServerSecretKey, curveServerPublicKey, secretFile, publicFile);
       if (curveAllowedClientsDir != null && !Files.isDirectory(curveAllowedClientsDir)) {
         throw new ConfigException(
-            "--curve-allowed-clients-dir (ZEROMESH_CURVE_ALLOWED_CLIENTS_DIR): "
+            CURVE_ALLOWED_CLIENTS_DIR.describe()
+                + ": "
                 + curveAllowedClientsDir
                 + " is not a directory");
       }
@@ -182,9 +336,15 @@ public final class DeviceConfig {
     }
   }
 
+  /** The engine that runs the device ({@code --engine}). */
+  public Engine engine() {
+    return engine;
+  }
+
   /** Reads, validates and returns the configuration of {@code mode}; {@link ConfigException}. */
   public static DeviceConfig parse(String mode, List<String> args, Map<String, String> env) {
-    return new DeviceConfig(Mode.of(mode), Flags.parse(args, env));
+    Mode m = Mode.of(mode);
+    return new DeviceConfig(m, flags(m).parse(args, env));
   }
 
   /** {@code tcp://host:port} or {@code tcp://host:port|prefix1,prefix2}. */
@@ -194,17 +354,13 @@ public final class DeviceConfig {
     Matcher m = TCP_ENDPOINT.matcher(endpoint);
     int port = m.matches() ? Integer.parseInt(m.group(2)) : 0;
     if (port < 1 || port > 65535) {
-      throw new ConfigException(
-          "invalid value '"
-              + raw
-              + "' for --upstream (ZEROMESH_UPSTREAMS): expected tcp://host:port[|prefix,...]");
+      throw UPSTREAM.invalid(raw, "tcp://host:port[|prefix,...]");
     }
     List<String> prefixes = new ArrayList<>();
     if (bar >= 0) {
       for (String p : raw.substring(bar + 1).split(",", -1)) {
         if (p.isEmpty()) {
-          throw new ConfigException(
-              "invalid value '" + raw + "' for --upstream (ZEROMESH_UPSTREAMS): empty prefix");
+          throw UPSTREAM.invalid(raw, "non-empty prefixes");
         }
         prefixes.add(p);
       }
@@ -214,7 +370,7 @@ public final class DeviceConfig {
 
   /** A Z85 key file: 40 characters (surrounding whitespace ignored) that decode to 32 bytes. */
   static String readKey(Path file) {
-    String flag = "--curve-key-dir (ZEROMESH_CURVE_KEY_DIR)";
+    String flag = CURVE_KEY_DIR.describe();
     String text;
     try {
       text = Files.readString(file, StandardCharsets.US_ASCII).trim();
@@ -235,12 +391,41 @@ public final class DeviceConfig {
     return decoded != null && decoded.length == 32;
   }
 
-  private static String nonBlank(Flags f, String flag, String def) {
-    String v = f.string(flag, def).trim();
-    if (v.isEmpty()) {
-      throw new ConfigException("--" + flag + " (" + Flags.envName(flag) + ") must not be empty");
+  /**
+   * Fails unless {@code secret} is the secret key of {@code pub} (CURVE keys are X25519: the public
+   * key is the secret scalar times the base point), naming both files: a device with a mismatched
+   * pair would start and then refuse every client's handshake without a word.
+   */
+  static void checkKeyPair(String secret, String pub, Path secretFile, Path publicFile) {
+    byte[] derived;
+    try {
+      KeyFactory factory = KeyFactory.getInstance("XDH");
+      PrivateKey key =
+          factory.generatePrivate(
+              new XECPrivateKeySpec(NamedParameterSpec.X25519, ZMQ.Curve.z85Decode(secret)));
+      PublicKey base =
+          factory.generatePublic(
+              new XECPublicKeySpec(NamedParameterSpec.X25519, BigInteger.valueOf(9)));
+      KeyAgreement agreement = KeyAgreement.getInstance("XDH");
+      agreement.init(key);
+      agreement.doPhase(base, true);
+      derived = agreement.generateSecret();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("X25519 unavailable in this JRE", e);
     }
-    return v;
+    if (!MessageDigest.isEqual(derived, ZMQ.Curve.z85Decode(pub))) {
+      throw new ConfigException(
+          CURVE_KEY_DIR.describe()
+              + ": "
+              + secretFile
+              + " and "
+              + publicFile
+              + " are not one key pair (the public key of "
+              + secretFile.getFileName()
+              + " is "
+              + ZMQ.Curve.z85Encode(derived)
+              + ")");
+    }
   }
 
   public String frontendEndpoint() {
@@ -274,6 +459,7 @@ public final class DeviceConfig {
           curveAllowedClientsDir == null ? "any" : curveAllowedClientsDir.toString());
     }
     m.put("shutdown_timeout_ms", shutdownTimeoutMs);
+    m.put("engine", engine.id());
     if (mode == Mode.FORWARDER) {
       m.put("upstreams", upstreams.isEmpty() ? "none" : upstreams.toString());
       m.put("last_value_cache", lastValueCache);
@@ -292,63 +478,7 @@ public final class DeviceConfig {
 
   /** The {@code --help} text of {@code mode}: every flag with its environment name and default. */
   public static String help(String modeId) {
-    Mode mode = Mode.of(modeId);
-    List<FlagHelp> flags = new ArrayList<>();
-    flags.add(new FlagHelp("frontend-port", "" + mode.defaultFrontendPort, frontendMeaning(mode)));
-    flags.add(new FlagHelp("backend-port", "" + mode.defaultBackendPort, backendMeaning(mode)));
-    flags.add(new FlagHelp("bind-address", "*", "interface both device sockets bind"));
-    flags.add(
-        new FlagHelp("admin-port", "8080", "HTTP /healthz /readyz /metrics, POST /pause /resume"));
-    flags.add(new FlagHelp("admin-bind-address", "0.0.0.0", "interface of the admin server"));
-    flags.add(new FlagHelp("sndhwm", "1000", "send high-water mark, messages (0 = none)"));
-    flags.add(new FlagHelp("rcvhwm", "1000", "receive high-water mark, messages (0 = none)"));
-    flags.add(new FlagHelp("linger-ms", "1000", "linger on shutdown (-1 = until sent)"));
-    flags.add(new FlagHelp("heartbeat-ivl-ms", "0", "ZMTP heartbeat interval (0 = off)"));
-    flags.add(new FlagHelp("heartbeat-timeout-ms", "0", "ZMTP heartbeat timeout (0 = interval)"));
-    flags.add(new FlagHelp("heartbeat-ttl-ms", "0", "ZMTP heartbeat TTL announced to peers"));
-    flags.add(new FlagHelp("tcp-keepalive", "true", "TCP keepalive on every connection"));
-    flags.add(new FlagHelp("max-msg-size", "-1", "bytes; a bigger frame drops that peer"));
-    flags.add(new FlagHelp("curve", "false", "CURVE server on both sockets"));
-    flags.add(
-        new FlagHelp(
-            "curve-key-dir", "/etc/zeromesh/curve", "holds server.key and server.pub (Z85)"));
-    flags.add(
-        new FlagHelp(
-            "curve-allowed-clients-dir",
-            "(empty: any client)",
-            "files of Z85 client public keys, one per line; re-read when it changes"));
-    flags.add(new FlagHelp("log-format", "plain", "plain or json (stderr)"));
-    flags.add(new FlagHelp("log-level", "info", "debug, info, warn or error"));
-    flags.add(new FlagHelp("shutdown-timeout-ms", "5000", "bound on SIGTERM to exit"));
-    if (mode == Mode.FORWARDER) {
-      flags.add(
-          new FlagHelp(
-              "upstream",
-              "(none)",
-              "repeatable, env ZEROMESH_UPSTREAMS (whitespace separated): tcp://host:port or"
-                  + " tcp://host:port|prefix1,prefix2 the frontend connects out to"));
-      flags.add(
-          new FlagHelp(
-              "last-value-cache", "false", "replay the latest message per topic on subscribe"));
-      flags.add(
-          new FlagHelp(
-              "welcome-message", "(empty: off)", "sent to each new subscriber when it subscribes"));
-      flags.add(
-          new FlagHelp(
-              "min-subscribers", "0", "start gate: hold messages until this many subscribers"));
-      flags.add(
-          new FlagHelp(
-              "start-gate-buffer", "100000", "messages the start gate holds (oldest dropped)"));
-    }
-    StringBuilder b = new StringBuilder();
-    b.append("usage: zeromesh-broker ").append(mode.id()).append(" [flags]\n");
-    b.append(modeSummary(mode)).append("\n\nflags (--flag=value or --flag value; env wins");
-    b.append(" only when the flag is absent):\n");
-    for (FlagHelp h : flags) {
-      b.append(String.format("  --%-27s %-36s default %s%n", h.name, Flags.envName(h.name), h.def));
-      b.append("      ").append(h.meaning).append('\n');
-    }
-    return b.toString();
+    return flags(Mode.of(modeId)).help();
   }
 
   private static String modeSummary(Mode mode) {

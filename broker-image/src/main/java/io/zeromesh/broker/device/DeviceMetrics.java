@@ -1,10 +1,21 @@
 package io.zeromesh.broker.device;
 
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Info;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The device's Prometheus metrics (names fixed by docs/contracts.md). The device thread adds to the
- * counters once per batch, not per message; the admin server reads them from its own thread.
+ * The device's Prometheus metrics (names fixed by docs/contracts.md), kept by the Prometheus Java
+ * client (client_java 1.x) in a registry of the device's own. The device thread adds to the
+ * counters once per batch, not per message; the admin server scrapes from its own thread.
  */
 public final class DeviceMetrics {
   /** The two device sockets, as the {@code socket} label names them. */
@@ -34,76 +45,135 @@ public final class DeviceMetrics {
     }
   }
 
-  private final String mode;
-  private final String version;
-  private final AtomicLong[] messagesIn = counters(2);
-  private final AtomicLong[] messagesOut = counters(2);
-  private final AtomicLong[] bytesIn = counters(2);
-  private final AtomicLong[] bytesOut = counters(2);
-  private final AtomicLong[] peers = counters(2);
-  private final AtomicLong[] dropped = counters(2 * DropReason.values().length);
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final CounterDataPoint[] messagesIn = new CounterDataPoint[2];
+  private final CounterDataPoint[] messagesOut = new CounterDataPoint[2];
+  private final CounterDataPoint[] bytesIn = new CounterDataPoint[2];
+  private final CounterDataPoint[] bytesOut = new CounterDataPoint[2];
+  private final CounterDataPoint[] dropped = new CounterDataPoint[2 * DropReason.values().length];
+  private final AtomicLong[] peers = {new AtomicLong(), new AtomicLong()};
   private final AtomicLong subscriptions = new AtomicLong();
   private final AtomicLong startGateBuffered = new AtomicLong();
   private volatile boolean paused;
 
+  /** Registers every metric of the contract, each series at 0, in a registry of its own. */
   public DeviceMetrics(String mode, String version) {
-    this.mode = mode;
-    this.version = version;
-  }
-
-  private static AtomicLong[] counters(int n) {
-    AtomicLong[] a = new AtomicLong[n];
-    for (int i = 0; i < n; i++) {
-      a[i] = new AtomicLong();
+    Counter messages =
+        Counter.builder()
+            .name("zeromesh_messages_total")
+            .help("Messages received (in) or sent (out).")
+            .labelNames("socket", "direction")
+            .register(registry);
+    Counter bytes =
+        Counter.builder()
+            .name("zeromesh_bytes_total")
+            .help("Payload bytes of all frames, in and out.")
+            .labelNames("socket", "direction")
+            .register(registry);
+    GaugeWithCallback.builder()
+        .name("zeromesh_connected_peers")
+        .help("Connected peers per socket.")
+        .labelNames("socket")
+        .callback(
+            cb -> {
+              for (Side s : Side.values()) {
+                cb.call(peers(s), s.label());
+              }
+            })
+        .register(registry);
+    Counter drops =
+        Counter.builder()
+            .name("zeromesh_dropped_messages_total")
+            .help("Messages dropped, by reason.")
+            .labelNames("socket", "reason")
+            .register(registry);
+    for (Side s : Side.values()) {
+      int i = s.ordinal();
+      messagesIn[i] = messages.labelValues(s.label(), "in");
+      messagesOut[i] = messages.labelValues(s.label(), "out");
+      bytesIn[i] = bytes.labelValues(s.label(), "in");
+      bytesOut[i] = bytes.labelValues(s.label(), "out");
+      for (DropReason r : DropReason.values()) {
+        dropped[index(s, r)] = drops.labelValues(s.label(), r.label());
+      }
     }
-    return a;
+    gauge(
+        "zeromesh_subscriptions",
+        "Distinct topic subscriptions held (forwarder).",
+        this::subscriptions);
+    gauge(
+        "zeromesh_start_gate_buffered_messages",
+        "Messages held by the forwarder start gate.",
+        this::startGateBuffered);
+    gauge("zeromesh_device_paused", "1 while the device is paused.", () -> paused ? 1 : 0);
+    Info info =
+        Info.builder()
+            .name("zeromesh_device_info")
+            .help("Device mode and version; always 1.")
+            .labelNames("mode", "version")
+            .register(registry);
+    info.setLabelValues(mode, version);
   }
 
-  void received(Side side, long messages, long bytes) {
-    messagesIn[side.ordinal()].addAndGet(messages);
-    bytesIn[side.ordinal()].addAndGet(bytes);
+  private void gauge(String name, String help, java.util.function.LongSupplier value) {
+    GaugeWithCallback.builder()
+        .name(name)
+        .help(help)
+        .callback(cb -> cb.call(value.getAsLong()))
+        .register(registry);
   }
 
-  void sent(Side side, long messages, long bytes) {
-    messagesOut[side.ordinal()].addAndGet(messages);
-    bytesOut[side.ordinal()].addAndGet(bytes);
+  private static int index(Side side, DropReason reason) {
+    return side.ordinal() * DropReason.values().length + reason.ordinal();
   }
 
-  void dropped(Side side, DropReason reason, long messages) {
-    dropped[side.ordinal() * DropReason.values().length + reason.ordinal()].addAndGet(messages);
+  /** Messages and their payload bytes (every frame) received on {@code side}. */
+  public void received(Side side, long messages, long bytes) {
+    messagesIn[side.ordinal()].inc(messages);
+    bytesIn[side.ordinal()].inc(bytes);
+  }
+
+  /** Messages and their payload bytes (every frame) sent on {@code side}. */
+  public void sent(Side side, long messages, long bytes) {
+    messagesOut[side.ordinal()].inc(messages);
+    bytesOut[side.ordinal()].inc(bytes);
+  }
+
+  public void dropped(Side side, DropReason reason, long messages) {
+    dropped[index(side, reason)].inc(messages);
   }
 
   /** A peer connected (+1) or went away (-1); the gauge never goes below zero. */
-  void peerDelta(Side side, int delta) {
+  public void peerDelta(Side side, int delta) {
     peers[side.ordinal()].accumulateAndGet(delta, (cur, d) -> Math.max(0, cur + d));
   }
 
-  void subscriptions(long count) {
+  public void subscriptions(long count) {
     subscriptions.set(count);
   }
 
-  void startGateBuffered(long count) {
+  public void startGateBuffered(long count) {
     startGateBuffered.set(count);
   }
 
-  void paused(boolean value) {
+  public void paused(boolean value) {
     paused = value;
   }
 
   public long messagesIn(Side side) {
-    return messagesIn[side.ordinal()].get();
+    return messagesIn[side.ordinal()].getLongValue();
   }
 
   public long messagesOut(Side side) {
-    return messagesOut[side.ordinal()].get();
+    return messagesOut[side.ordinal()].getLongValue();
   }
 
   public long bytesIn(Side side) {
-    return bytesIn[side.ordinal()].get();
+    return bytesIn[side.ordinal()].getLongValue();
   }
 
   public long bytesOut(Side side) {
-    return bytesOut[side.ordinal()].get();
+    return bytesOut[side.ordinal()].getLongValue();
   }
 
   public long peers(Side side) {
@@ -111,7 +181,7 @@ public final class DeviceMetrics {
   }
 
   public long dropped(Side side, DropReason reason) {
-    return dropped[side.ordinal() * DropReason.values().length + reason.ordinal()].get();
+    return dropped[index(side, reason)].getLongValue();
   }
 
   public long subscriptions() {
@@ -126,55 +196,19 @@ public final class DeviceMetrics {
     return paused;
   }
 
-  /** Prometheus text exposition format 0.0.4. */
+  /** The registry holding this device's metrics (what {@code /metrics} exposes). */
+  public PrometheusRegistry registry() {
+    return registry;
+  }
+
+  /** Prometheus text exposition format 0.0.4, as the client library writes it. */
   public String render() {
-    StringBuilder b = new StringBuilder(2048);
-    header(b, "zeromesh_messages_total", "counter", "Messages received (in) or sent (out).");
-    for (Side s : Side.values()) {
-      line(b, "zeromesh_messages_total", s, "in", messagesIn(s));
-      line(b, "zeromesh_messages_total", s, "out", messagesOut(s));
+    ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+    try {
+      PrometheusTextFormatWriter.create().write(out, registry.scrape());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    header(b, "zeromesh_bytes_total", "counter", "Payload bytes of all frames, in and out.");
-    for (Side s : Side.values()) {
-      line(b, "zeromesh_bytes_total", s, "in", bytesIn(s));
-      line(b, "zeromesh_bytes_total", s, "out", bytesOut(s));
-    }
-    header(b, "zeromesh_connected_peers", "gauge", "Connected peers per socket.");
-    for (Side s : Side.values()) {
-      b.append("zeromesh_connected_peers{socket=\"").append(s.label()).append("\"} ");
-      b.append(peers(s)).append('\n');
-    }
-    header(b, "zeromesh_dropped_messages_total", "counter", "Messages dropped, by reason.");
-    for (Side s : Side.values()) {
-      for (DropReason r : DropReason.values()) {
-        b.append("zeromesh_dropped_messages_total{socket=\"").append(s.label());
-        b.append("\",reason=\"").append(r.label()).append("\"} ");
-        b.append(dropped(s, r)).append('\n');
-      }
-    }
-    header(b, "zeromesh_subscriptions", "gauge", "Distinct topic subscriptions held (forwarder).");
-    b.append("zeromesh_subscriptions ").append(subscriptions()).append('\n');
-    header(
-        b,
-        "zeromesh_start_gate_buffered_messages",
-        "gauge",
-        "Messages held by the forwarder start gate.");
-    b.append("zeromesh_start_gate_buffered_messages ").append(startGateBuffered()).append('\n');
-    header(b, "zeromesh_device_paused", "gauge", "1 while the device is paused.");
-    b.append("zeromesh_device_paused ").append(paused ? 1 : 0).append('\n');
-    header(b, "zeromesh_device_info", "gauge", "Device mode and version; always 1.");
-    b.append("zeromesh_device_info{mode=\"").append(mode).append("\",version=\"");
-    b.append(version).append("\"} 1\n");
-    return b.toString();
-  }
-
-  private static void header(StringBuilder b, String name, String type, String help) {
-    b.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    b.append("# TYPE ").append(name).append(' ').append(type).append('\n');
-  }
-
-  private static void line(StringBuilder b, String name, Side s, String direction, long v) {
-    b.append(name).append("{socket=\"").append(s.label()).append("\",direction=\"");
-    b.append(direction).append("\"} ").append(v).append('\n');
+    return out.toString(StandardCharsets.UTF_8);
   }
 }

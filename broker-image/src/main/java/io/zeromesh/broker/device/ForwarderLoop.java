@@ -32,11 +32,12 @@ import zmq.poll.PollItem;
  * </ul>
  *
  * Data to subscribers is never blocked: a subscriber whose pipe is at its high-water mark misses
- * messages (ZeroMQ PUB semantics; JeroMQ does not report those drops). Start gate: messages wait in
- * a buffer of {@code --start-gate-buffer} until {@code --min-subscribers} subscribers hold a
- * subscription; when the buffer is full the oldest message is dropped (counted as {@code
- * reason="hwm"} on the backend), so the freshest are released, in order, when the gate opens. The
- * gate stays open afterwards.
+ * messages (ZeroMQ PUB semantics). JeroMQ does not report those drops; the loop counts them, per
+ * subscriber that missed a message, as {@code reason="hwm"} on the backend ({@link #publish}).
+ * Start gate: messages wait in a buffer of {@code --start-gate-buffer} until {@code
+ * --min-subscribers} subscribers hold a subscription; when the buffer is full the oldest message is
+ * dropped (counted as {@code reason="hwm"} on the backend), so the freshest are released, in order,
+ * when the gate opens. The gate stays open afterwards.
  */
 final class ForwarderLoop extends DeviceLoop {
   private static final Topic EVERYTHING = new Topic(new byte[0]);
@@ -145,7 +146,7 @@ final class ForwarderLoop extends DeviceLoop {
         if (lastValues != null) {
           lastValues.put(copy(frames));
         }
-        sendMessage(backend, frames);
+        dropped += publish(frames);
         out++;
         outBytes += size;
       } else {
@@ -163,9 +164,9 @@ final class ForwarderLoop extends DeviceLoop {
       }
       if (!gateOpen) {
         metrics.startGateBuffered(gate.size());
-        if (dropped > 0) {
-          metrics.dropped(Side.BACKEND, DropReason.HWM, dropped);
-        }
+      }
+      if (dropped > 0) {
+        metrics.dropped(Side.BACKEND, DropReason.HWM, dropped);
       }
     }
     return (int) in;
@@ -231,10 +232,12 @@ final class ForwarderLoop extends DeviceLoop {
     xpub.subscribe(m, pipe);
     Change change = book.subscribe(pipe, topic);
     long replayed = 0;
+    long replayedBytes = 0;
     long full = 0;
     if (welcome != null && welcomed.add(pipe)) {
       if (XPubInternals.writeTo(pipe, welcome)) {
         replayed++;
+        replayedBytes += size(welcome);
       } else {
         full++;
       }
@@ -243,13 +246,14 @@ final class ForwarderLoop extends DeviceLoop {
       for (byte[][] cached : lastValues.matching(topic)) {
         if (XPubInternals.writeTo(pipe, cached)) {
           replayed++;
+          replayedBytes += size(cached);
         } else {
           full++;
         }
       }
     }
     if (replayed > 0) {
-      metrics.sent(Side.BACKEND, replayed, 0);
+      metrics.sent(Side.BACKEND, replayed, replayedBytes);
     }
     if (full > 0) {
       metrics.dropped(Side.BACKEND, DropReason.HWM, full);
@@ -307,6 +311,7 @@ final class ForwarderLoop extends DeviceLoop {
     gateOpen = true;
     long released = 0;
     long bytes = 0;
+    long full = 0;
     List<Msg> out = new ArrayList<>();
     byte[][] held;
     while ((held = gate.pollFirst()) != null) {
@@ -318,10 +323,13 @@ final class ForwarderLoop extends DeviceLoop {
       if (lastValues != null) {
         lastValues.put(held);
       }
-      sendMessage(backend, out);
+      full += publish(out);
       released++;
     }
     metrics.startGateBuffered(0);
+    if (full > 0) {
+      metrics.dropped(Side.BACKEND, DropReason.HWM, full);
+    }
     if (receiveAll && lastValues == null) {
       // From now on publishers send only what subscribers asked for.
       receiveAll = false;
@@ -331,6 +339,37 @@ final class ForwarderLoop extends DeviceLoop {
       metrics.sent(Side.BACKEND, released, bytes);
     }
     log.info("start_gate_open", "subscribers", book.subscribers(), "released", released);
+  }
+
+  /**
+   * Sends one message to the subscribers and returns how many matching subscribers did not get it
+   * for being at their high-water mark. The XPUB never refuses a message; its distributor skips
+   * (and so drops for) every matching pipe that is full, which is known right after the first
+   * frame: the pipes it skips then are those.
+   */
+  private long publish(List<Msg> message) {
+    Msg first = message.get(0);
+    byte[] topic = first.data();
+    int last = message.size() - 1;
+    backend.send(first, last > 0 ? ZMQ.ZMQ_SNDMORE : 0);
+    long skipped = 0;
+    for (Pipe pipe : xpub.skippedPipes()) {
+      if (book.matches(pipe, topic)) {
+        skipped++;
+      }
+    }
+    for (int i = 1; i <= last; i++) {
+      backend.send(message.get(i), i < last ? ZMQ.ZMQ_SNDMORE : 0);
+    }
+    return skipped;
+  }
+
+  private static long size(byte[][] frames) {
+    long n = 0;
+    for (byte[] f : frames) {
+      n += f.length;
+    }
+    return n;
   }
 
   private static byte[][] copy(List<Msg> frames) {

@@ -37,6 +37,20 @@ final class SubscriptionBook<P> {
     return topics != null && topics.contains(topic);
   }
 
+  /** Whether {@code pipe} holds a subscription that is a prefix of {@code message}'s topic. */
+  boolean matches(P pipe, byte[] firstFrame) {
+    Set<Topic> topics = byPipe.get(pipe);
+    if (topics == null) {
+      return false;
+    }
+    for (Topic t : topics) {
+      if (t.isPrefixOf(firstFrame)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Records a subscription; {@link Change#NONE} also when the pipe held it already. */
   Change subscribe(P pipe, Topic topic) {
     if (!byPipe.computeIfAbsent(pipe, p -> new HashSet<>()).add(topic)) {

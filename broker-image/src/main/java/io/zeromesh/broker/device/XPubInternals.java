@@ -19,7 +19,9 @@ import zmq.socket.pubsub.XPub;
  *       direct write on its pipe (what libzmq does for ZMQ_XPUB_WELCOME_MSG);
  *   <li>the subscription trie, to apply a subscription byte for byte: JeroMQ 0.6.0's manual {@code
  *       setsockopt(ZMQ_SUBSCRIBE)} drops the topic's first byte and re-encodes it as a String;
- *   <li>the attached pipes, to notice subscribers that went away.
+ *   <li>the attached pipes, to notice subscribers that went away;
+ *   <li>which pipes the distributor skips for being at their high-water mark, to count the messages
+ *       a PUB drops there (JeroMQ drops them without a word).
  * </ul>
  *
  * Everything here runs on the device thread, the only thread that uses the XPUB socket.
@@ -29,6 +31,7 @@ final class XPubInternals {
   private static final Field SUBSCRIPTIONS;
   private static final Field DIST;
   private static final Field DIST_PIPES;
+  private static final Field DIST_ELIGIBLE;
   private static final Field PIPE_OUT_ACTIVE;
   private static final Method MTRIE_ADD;
   private static final Method MTRIE_RM;
@@ -39,6 +42,7 @@ final class XPubInternals {
     Field subscriptions = null;
     Field dist = null;
     Field distPipes = null;
+    Field distEligible = null;
     Field outActive = null;
     Method add = null;
     Method rm = null;
@@ -48,6 +52,7 @@ final class XPubInternals {
       subscriptions = open(XPub.class.getDeclaredField("subscriptions"));
       dist = open(XPub.class.getDeclaredField("dist"));
       distPipes = open(dist.getType().getDeclaredField("pipes"));
+      distEligible = open(dist.getType().getDeclaredField("eligible"));
       outActive = open(Pipe.class.getDeclaredField("outActive"));
       Class<?> mtrie = subscriptions.getType();
       add = mtrie.getDeclaredMethod("add", Msg.class, Pipe.class);
@@ -61,6 +66,7 @@ final class XPubInternals {
     SUBSCRIPTIONS = subscriptions;
     DIST = dist;
     DIST_PIPES = distPipes;
+    DIST_ELIGIBLE = distEligible;
     PIPE_OUT_ACTIVE = outActive;
     MTRIE_ADD = add;
     MTRIE_RM = rm;
@@ -110,6 +116,25 @@ final class XPubInternals {
   @SuppressWarnings("unchecked")
   List<Pipe> pipes() {
     return (List<Pipe>) get(DIST_PIPES, get(DIST, xpub));
+  }
+
+  /**
+   * The subscriber pipes the distributor skips now: each reached its high-water mark (a write
+   * failed) and has not been read below it since. JeroMQ's distributor keeps the eligible pipes
+   * first in its list; a message sent now is dropped, silently, for every one of these that matches
+   * it. A view: read it at once, on the device thread.
+   */
+  List<Pipe> skippedPipes() {
+    Object dist = get(DIST, xpub);
+    @SuppressWarnings("unchecked")
+    List<Pipe> all = (List<Pipe>) get(DIST_PIPES, dist);
+    int eligible;
+    try {
+      eligible = DIST_ELIGIBLE.getInt(dist);
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException(e);
+    }
+    return eligible >= all.size() ? List.of() : all.subList(eligible, all.size());
   }
 
   /**

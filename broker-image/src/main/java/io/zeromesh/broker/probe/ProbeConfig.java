@@ -1,7 +1,8 @@
 package io.zeromesh.broker.probe;
 
 import io.zeromesh.broker.config.ConfigException;
-import io.zeromesh.broker.config.Flags;
+import io.zeromesh.broker.config.Flag;
+import io.zeromesh.broker.config.FlagTable;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +17,9 @@ import org.zeromq.ZMQ;
 /** The probe's configuration, read from flags and validated before any socket is made. */
 public record ProbeConfig(
     ProbeMode mode,
-    String endpoint,
+    List<String> endpoints,
     boolean bind,
-    String output,
+    List<String> outputs,
     long count,
     int size,
     double rate,
@@ -28,7 +29,8 @@ public record ProbeConfig(
     CurveClient curve,
     int retries,
     long requestTimeoutMs,
-    String identity) {
+    String identity,
+    int handshakeIvlMs) {
 
   /** The probe's CURVE client keys: the server's public key and the probe's own pair (Z85). */
   public record CurveClient(String serverKey, String publicKey, String secretKey) {}
@@ -38,59 +40,157 @@ public record ProbeConfig(
   static final int MAX_SIZE = 256 * 1024 * 1024;
   static final long DEFAULT_REQUEST_TIMEOUT_MS = 2500;
 
+  /**
+   * A connecting socket whose ZMTP greeting has not completed by then drops the connection and
+   * reconnects. JeroMQ 0.6.0 now and then leaves a fresh connection silent (zeromq/jeromq#1022):
+   * with JeroMQ's 30 s default that costs 30 s, with this a few.
+   */
+  static final int DEFAULT_HANDSHAKE_IVL_MS = 3000;
+
   private static final Pattern ENDPOINT =
       Pattern.compile("(tcp://(\\[[0-9A-Fa-f:.]+\\]|[^:/\\s]+):(\\d{1,5}|\\*)|ipc://\\S+)");
 
-  static final String HELP =
-      String.join(
-          "\n",
-          "usage: zeromesh-broker probe pub|sub|req|rep|push|pull|worker --endpoint ENDPOINT"
-              + " [flags]",
-          "",
-          "  --endpoint E            tcp://host:port (or ipc://path) to connect to (required)",
-          "  --bind                  bind the endpoint instead of connecting",
-          "  --count N               messages to send (pub, push, req; default "
-              + DEFAULT_SENDER_COUNT
-              + ") or to receive",
-          "                          before stopping (sub, pull, rep, worker; default 0 ="
-              + " no limit)",
-          "  --size BYTES            payload size, at least "
-              + ProbePayload.HEADER_SIZE
-              + " (the header; default "
-              + DEFAULT_SIZE
-              + ")",
-          "  --rate N                messages per second (pub, push, req; 0 = as fast as"
-              + " possible)",
-          "  --topic T               pub: topic frame sent before each payload; sub: prefix to"
-              + " subscribe",
-          "                          to (repeatable; none = everything)",
-          "  --expect N              exit 1 unless at least N messages were received (sub, pull,"
-              + " rep,",
-          "                          worker) or replies got (req); sub and pull stop once N"
-              + " arrived",
-          "  --timeout-s S           stop after S seconds (default 0 = no limit)",
-          "  --curve-server-key Z85  be a CURVE client of the server with this public key",
-          "  --curve-client-key-dir D  holds client.key and client.pub (Z85); default a fresh"
-              + " keypair",
-          "  --retries N             req: lazy pirate, resend up to N times on a fresh socket"
-              + " (default 0)",
-          "  --request-timeout-ms MS req: wait this long for each reply (default "
-              + DEFAULT_REQUEST_TIMEOUT_MS
-              + ")",
-          "  --identity NAME         rep and worker: the name put in front of each reply /"
-              + " forwarded",
-          "                          message; push: sent as first frame (default for rep and"
-              + " worker: the host name)",
-          "  --output E              worker: where to push what it pulled from --endpoint"
-              + " (required)",
-          "",
-          "Every flag can also be set as ZEROMESH_<FLAG> (e.g. ZEROMESH_CURVE_SERVER_KEY).",
-          "Prints one JSON line on stdout at the end. Exit 0 expectation met, 1 not, 2 bad"
-              + " flags.");
+  // ---- the flag table (docs/contracts.md, probe; FlagsContractTest) ----
+
+  static final Flag<List<String>> ENDPOINT_FLAG =
+      Flag.list(
+              "endpoint",
+              "[,\\s]+",
+              true,
+              "E[,E...]",
+              "tcp://host:port (or ipc://path) to connect to (required); several, comma separated or"
+                  + " repeated: connect to each (every replica of a device)",
+              raw -> checkEndpoint(raw))
+          .shown("none (required)");
+  static final Flag<Boolean> BIND = Flag.bool("bind", false, "bind the endpoints instead");
+  static final Flag<List<String>> OUTPUT =
+      Flag.list(
+          "output",
+          "[,\\s]+",
+          true,
+          "E[,E...]",
+          "worker: where to push what it pulled (required; several: to each, round robin)",
+          raw -> checkEndpoint(raw));
+  static final Flag<Long> COUNT =
+      Flag.longInteger(
+              "count",
+              DEFAULT_SENDER_COUNT,
+              0,
+              Long.MAX_VALUE / 2,
+              "messages to send (pub, push, req) or to receive before stopping (sub, pull, rep,"
+                  + " worker; 0 = no limit)")
+          .shown(DEFAULT_SENDER_COUNT + " for senders, 0 for receivers");
+  static final Flag<Integer> SIZE =
+      Flag.integer(
+          "size",
+          DEFAULT_SIZE,
+          ProbePayload.HEADER_SIZE,
+          MAX_SIZE,
+          "payload bytes, at least the " + ProbePayload.HEADER_SIZE + "-byte header");
+  static final Flag<Double> RATE =
+      Flag.decimal(
+          "rate",
+          0,
+          0,
+          10_000_000,
+          "messages per second (pub, push, req; 0 = as fast as possible)");
+  static final Flag<List<String>> TOPIC =
+      Flag.list(
+              "topic",
+              "\\s+",
+              false,
+              "T",
+              "pub: topic frame sent before each payload; sub: prefix to subscribe to"
+                  + " (repeatable; none = everything)",
+              raw -> raw)
+          .env("ZEROMESH_TOPICS", "ZEROMESH_TOPIC");
+  static final Flag<Long> EXPECT =
+      Flag.longInteger(
+          "expect",
+          0,
+          0,
+          Long.MAX_VALUE / 2,
+          "exit 1 unless at least N messages were received (sub, pull, rep, worker) or replies"
+              + " got (req); sub and pull stop once N arrived");
+  static final Flag<Long> TIMEOUT_S =
+      Flag.longInteger("timeout-s", 0, 0, 31L * 24 * 3600, "stop after S seconds (0 = no limit)");
+  static final Flag<String> CURVE_SERVER_KEY =
+      Flag.text("curve-server-key", null, "be a CURVE client of the server with this public key")
+          .shown("none (plaintext)")
+          .label("Z85");
+  static final Flag<String> CURVE_CLIENT_KEY_DIR =
+      Flag.text(
+              "curve-client-key-dir",
+              null,
+              "holds client.key and client.pub (Z85); default a fresh keypair per run")
+          .shown("none (fresh keypair)")
+          .label("DIR");
+  static final Flag<Integer> RETRIES =
+      Flag.integer(
+          "retries",
+          0,
+          0,
+          1_000_000,
+          "req: lazy pirate, resend up to N times on a fresh socket (counted in resent)");
+  static final Flag<Long> REQUEST_TIMEOUT_MS =
+      Flag.longInteger(
+          "request-timeout-ms",
+          DEFAULT_REQUEST_TIMEOUT_MS,
+          1,
+          3_600_000,
+          "req: wait this long for each reply");
+  static final Flag<String> IDENTITY =
+      Flag.text(
+              "identity",
+              null,
+              "rep and worker: the name put in front of each reply / forwarded message; push:"
+                  + " sent as first frame")
+          .shown("the host name for rep and worker, none otherwise")
+          .label("NAME");
+  static final Flag<Integer> HANDSHAKE_IVL_MS =
+      Flag.integer(
+          "handshake-ivl-ms",
+          DEFAULT_HANDSHAKE_IVL_MS,
+          0,
+          3_600_000,
+          "a connection whose ZMTP handshake takes longer is dropped and retried (0 = never)");
+
+  private static final FlagTable FLAGS =
+      new FlagTable(
+          "zeromesh-broker probe pub|sub|req|rep|push|pull|worker --endpoint E[,E...] [flags]",
+          "A ZeroMQ client (or server with --bind) that moves real messages and prints one JSON"
+              + " line on stdout at the end. Exit 0 expectation met, 1 not, 2 bad flags.",
+          "MODE",
+          List.of(
+              ENDPOINT_FLAG,
+              BIND,
+              OUTPUT,
+              COUNT,
+              SIZE,
+              RATE,
+              TOPIC,
+              EXPECT,
+              TIMEOUT_S,
+              CURVE_SERVER_KEY,
+              CURVE_CLIENT_KEY_DIR,
+              RETRIES,
+              REQUEST_TIMEOUT_MS,
+              IDENTITY,
+              HANDSHAKE_IVL_MS));
+
+  /** The probe's {@code --help} text. */
+  /** The probe's flags (docs/contracts.md, probe). */
+  public static FlagTable flags() {
+    return FLAGS;
+  }
+
+  static String help() {
+    return FLAGS.help();
+  }
 
   /** Reads and validates every probe flag; throws {@link ConfigException} naming the flag. */
   public static ProbeConfig parse(List<String> args, Map<String, String> env) {
-    Flags flags = Flags.parse(args, env);
+    FlagTable.Values flags = FLAGS.parse(args, env);
     List<String> positional = flags.positional();
     if (positional.isEmpty()) {
       throw new ConfigException(
@@ -100,55 +200,62 @@ public record ProbeConfig(
       throw new ConfigException("unexpected argument '" + positional.get(1) + "' (see --help)");
     }
     ProbeMode mode = ProbeMode.of(positional.get(0));
-    String endpoint = endpoint(flags, "endpoint", true);
-    boolean bind = flags.bool("bind", false);
-    if (bind && endpoint.startsWith("tcp://") && endpoint.endsWith(":*")) {
+    List<String> endpoints = flags.get(ENDPOINT_FLAG);
+    if (endpoints.isEmpty()) {
       throw new ConfigException(
-          "invalid value '" + endpoint + "' for --endpoint: give a port number to bind");
+          "missing "
+              + ENDPOINT_FLAG.describe()
+              + ": expected tcp://host:port[,tcp://host:port...]");
     }
-    String output = endpoint(flags, "output", mode == ProbeMode.WORKER);
-    if (output != null && mode != ProbeMode.WORKER) {
+    boolean bind = flags.get(BIND);
+    for (String endpoint : endpoints) {
+      if (bind && endpoint.startsWith("tcp://") && endpoint.endsWith(":*")) {
+        throw ENDPOINT_FLAG.invalid(endpoint, "a port number to bind");
+      }
+    }
+    List<String> outputs = flags.get(OUTPUT);
+    if (mode == ProbeMode.WORKER && outputs.isEmpty()) {
+      throw new ConfigException("missing " + OUTPUT.describe() + ": worker needs tcp://host:port");
+    }
+    if (!outputs.isEmpty() && mode != ProbeMode.WORKER) {
       throw new ConfigException("--output applies to worker mode only");
     }
-    long count =
-        flags.longValue("count", mode.sends() ? DEFAULT_SENDER_COUNT : 0, 0, Long.MAX_VALUE / 2);
-    int size = flags.intValue("size", DEFAULT_SIZE, ProbePayload.HEADER_SIZE, MAX_SIZE);
-    double rate = flags.doubleValue("rate", 0, 0, 10_000_000);
-    if (flags.has("rate") && !mode.sends()) {
+    long count = flags.has(COUNT) ? flags.get(COUNT) : mode.sends() ? DEFAULT_SENDER_COUNT : 0;
+    int size = flags.get(SIZE);
+    double rate = flags.get(RATE);
+    if (flags.has(RATE) && !mode.sends()) {
       throw new ConfigException("--rate applies to pub, push and req only");
     }
-    List<String> topics = flags.list("topic");
+    List<String> topics = flags.get(TOPIC);
     if (!topics.isEmpty() && mode != ProbeMode.PUB && mode != ProbeMode.SUB) {
       throw new ConfigException("--topic applies to pub and sub only");
     }
     if (mode == ProbeMode.PUB && topics.size() > 1) {
       throw new ConfigException("--topic: pub sends on one topic, got " + topics);
     }
-    long expect = flags.longValue("expect", 0, 0, Long.MAX_VALUE / 2);
-    if (flags.has("expect") && (mode == ProbeMode.PUB || mode == ProbeMode.PUSH)) {
+    long expect = flags.get(EXPECT);
+    if (flags.has(EXPECT) && (mode == ProbeMode.PUB || mode == ProbeMode.PUSH)) {
       throw new ConfigException("--expect applies to sub, pull, req, rep and worker only");
     }
-    long timeout = flags.longValue("timeout-s", 0, 0, 31L * 24 * 3600);
-    int retries = flags.intValue("retries", 0, 0, 1_000_000);
-    if (flags.has("retries") && mode != ProbeMode.REQ) {
+    long timeout = flags.get(TIMEOUT_S);
+    int retries = flags.get(RETRIES);
+    if (flags.has(RETRIES) && mode != ProbeMode.REQ) {
       throw new ConfigException("--retries applies to req only");
     }
-    long requestTimeout =
-        flags.longValue("request-timeout-ms", DEFAULT_REQUEST_TIMEOUT_MS, 1, 3_600_000);
-    String identity = flags.string("identity", null);
+    long requestTimeout = flags.get(REQUEST_TIMEOUT_MS);
+    String identity = flags.get(IDENTITY);
     if (identity != null && identity.isBlank()) {
-      throw new ConfigException("invalid value '' for --identity: expected a name");
+      throw IDENTITY.invalid(identity, "a name");
     }
     if (identity == null && (mode == ProbeMode.REP || mode == ProbeMode.WORKER)) {
       identity = hostName(env);
     }
     CurveClient curve = curve(flags);
-    flags.rejectUnknown();
     return new ProbeConfig(
         mode,
-        endpoint,
+        endpoints,
         bind,
-        output,
+        outputs,
         count,
         size,
         rate,
@@ -158,54 +265,39 @@ public record ProbeConfig(
         curve,
         retries,
         requestTimeout,
-        identity);
+        identity,
+        flags.get(HANDSHAKE_IVL_MS));
   }
 
   /** Whether {@code --help} was asked for, whatever else is on the line. */
   public static boolean wantsHelp(List<String> args) {
-    return args.contains("--help") || args.contains("-h");
+    return FlagTable.wantsHelp(args);
   }
 
-  private static String endpoint(Flags flags, String flag, boolean required) {
-    String value = flags.string(flag, null);
-    if (value == null || value.isBlank()) {
-      if (required) {
-        throw new ConfigException(
-            "missing --" + flag + " (" + Flags.envName(flag) + "): expected tcp://host:port");
-      }
-      return null;
-    }
-    value = value.trim();
+  private static String checkEndpoint(String raw) {
+    String value = raw.trim();
     if (!ENDPOINT.matcher(value).matches()) {
-      throw new ConfigException(
-          "invalid value '"
-              + value
-              + "' for --"
-              + flag
-              + " ("
-              + Flags.envName(flag)
-              + "): expected tcp://host:port or ipc://path");
+      throw new IllegalArgumentException("tcp://host:port or ipc://path");
     }
     if (value.startsWith("tcp://") && !value.endsWith(":*")) {
       int port = Integer.parseInt(value.substring(value.lastIndexOf(':') + 1));
       if (port < 1 || port > 65535) {
-        throw new ConfigException(
-            "invalid value '" + value + "' for --" + flag + ": port out of range");
+        throw new IllegalArgumentException("tcp://host:port with a port from 1 to 65535");
       }
     }
     return value;
   }
 
-  private static CurveClient curve(Flags flags) {
-    String serverKey = flags.string("curve-server-key", null);
-    String keyDir = flags.string("curve-client-key-dir", null);
+  private static CurveClient curve(FlagTable.Values flags) {
+    String serverKey = flags.get(CURVE_SERVER_KEY);
+    String keyDir = flags.get(CURVE_CLIENT_KEY_DIR);
     if (serverKey == null || serverKey.isBlank()) {
-      if (keyDir != null && flags.has("curve-client-key-dir")) {
+      if (keyDir != null) {
         throw new ConfigException("--curve-client-key-dir needs --curve-server-key");
       }
       return null;
     }
-    serverKey = checkKey(serverKey.trim(), "--curve-server-key");
+    serverKey = checkKey(serverKey.trim(), CURVE_SERVER_KEY.describe());
     if (keyDir == null) {
       ZMQ.Curve.KeyPair pair = ZMQ.Curve.generateKeyPair();
       return new CurveClient(serverKey, pair.publicKey, pair.secretKey);

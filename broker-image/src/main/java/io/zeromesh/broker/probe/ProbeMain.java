@@ -19,7 +19,7 @@ public final class ProbeMain {
 
   public static int run(List<String> args, Map<String, String> env) {
     if (ProbeConfig.wantsHelp(args)) {
-      System.out.println(ProbeConfig.HELP);
+      System.out.print(ProbeConfig.help());
       return 0;
     }
     ProbeConfig cfg = ProbeConfig.parse(args, env);
@@ -59,8 +59,8 @@ public final class ProbeMain {
             + cfg.mode().label()
             + ": "
             + (cfg.bind() ? "bind " : "connect ")
-            + cfg.endpoint()
-            + (cfg.output() != null ? " -> " + cfg.output() : "")
+            + String.join(",", cfg.endpoints())
+            + (cfg.outputs().isEmpty() ? "" : " -> " + String.join(",", cfg.outputs()))
             + (cfg.curve() != null ? " (CURVE client)" : ""));
     boolean ok;
     String failure = null;

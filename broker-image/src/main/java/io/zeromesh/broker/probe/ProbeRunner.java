@@ -114,9 +114,9 @@ final class ProbeRunner {
   private void publish(ZContext ctx) {
     // XPUB is PUB on the wire, and shows subscriptions: nothing is sent before a subscriber is
     // there to get it (a PUB would drop everything sent before the subscription arrived).
-    Socket pub = open(ctx, SocketType.XPUB, cfg.endpoint(), cfg.bind());
+    Socket pub = open(ctx, SocketType.XPUB, cfg.endpoints(), cfg.bind());
     pub.setXpubNoDrop(true);
-    log.println("probe pub: waiting for a subscription on " + cfg.endpoint());
+    log.println("probe pub: waiting for a subscription on " + String.join(",", cfg.endpoints()));
     boolean subscribed = false;
     while (!subscribed && !done()) {
       subscribed = pub.recv(0) != null;
@@ -131,7 +131,7 @@ final class ProbeRunner {
   }
 
   private void push(ZContext ctx) {
-    Socket push = open(ctx, SocketType.PUSH, cfg.endpoint(), cfg.bind());
+    Socket push = open(ctx, SocketType.PUSH, cfg.endpoints(), cfg.bind());
     sendLoop(push, identityFrame, false);
     closeFlushing(ctx, push);
   }
@@ -175,7 +175,7 @@ final class ProbeRunner {
 
   /** REQ with the lazy pirate pattern: on a timeout a fresh socket resends the same request. */
   private void request(ZContext ctx) {
-    Socket req = open(ctx, SocketType.REQ, cfg.endpoint(), cfg.bind());
+    Socket req = open(ctx, SocketType.REQ, cfg.endpoints(), cfg.bind());
     long interval = cfg.rate() > 0 ? (long) (1e9 / cfg.rate()) : 0;
     long start = System.nanoTime();
     for (long seq = 1; (cfg.count() == 0 || seq <= cfg.count()) && !done(); seq++) {
@@ -206,7 +206,7 @@ final class ProbeRunner {
         // No reply in time: this REQ socket waits for a reply forever, so replace it.
         ctx.setLinger(0);
         ctx.destroySocket(req);
-        req = open(ctx, SocketType.REQ, cfg.endpoint(), cfg.bind());
+        req = open(ctx, SocketType.REQ, cfg.endpoints(), cfg.bind());
         if (attempt < cfg.retries() && !done()) {
           log.println("probe req: no reply to request " + seq + ", retrying");
         }
@@ -243,7 +243,7 @@ final class ProbeRunner {
   private void receive(ZContext ctx) {
     boolean sub = cfg.mode() == ProbeMode.SUB;
     Socket socket =
-        open(ctx, sub ? SocketType.SUB : SocketType.PULL, cfg.endpoint(), cfg.bind(), sub);
+        open(ctx, sub ? SocketType.SUB : SocketType.PULL, cfg.endpoints(), cfg.bind(), sub);
     long target = cfg.count() > 0 ? cfg.count() : cfg.expect();
     while (!done() && (target == 0 || stats.received() < target)) {
       List<byte[]> frames = receiveFrames(socket);
@@ -260,7 +260,7 @@ final class ProbeRunner {
   }
 
   private void reply(ZContext ctx) {
-    Socket rep = open(ctx, SocketType.REP, cfg.endpoint(), cfg.bind());
+    Socket rep = open(ctx, SocketType.REP, cfg.endpoints(), cfg.bind());
     while (!done() && (cfg.count() == 0 || stats.received() < cfg.count())) {
       List<byte[]> request = receiveFrames(rep);
       if (request == null) {
@@ -277,8 +277,8 @@ final class ProbeRunner {
 
   /** Pipeline worker: pulls from --endpoint, pushes each message on to --output, tagged. */
   private void work(ZContext ctx) {
-    Socket in = open(ctx, SocketType.PULL, cfg.endpoint(), cfg.bind());
-    Socket out = open(ctx, SocketType.PUSH, cfg.output(), false);
+    Socket in = open(ctx, SocketType.PULL, cfg.endpoints(), cfg.bind());
+    Socket out = open(ctx, SocketType.PUSH, cfg.outputs(), false);
     while (!done() && (cfg.count() == 0 || stats.received() < cfg.count())) {
       List<byte[]> frames = receiveFrames(in);
       if (frames == null) {
@@ -298,15 +298,22 @@ final class ProbeRunner {
 
   // ---- sockets ----
 
-  private Socket open(ZContext ctx, SocketType type, String endpoint, boolean bind) {
-    return open(ctx, type, endpoint, bind, false);
+  private Socket open(ZContext ctx, SocketType type, List<String> endpoints, boolean bind) {
+    return open(ctx, type, endpoints, bind, false);
   }
 
+  /**
+   * A socket bound to, or connected to, every endpoint: a worker connected to each replica of a
+   * device is served by all of them; a publisher connected to each forwarder replica reaches all.
+   */
   private Socket open(
-      ZContext ctx, SocketType type, String endpoint, boolean bind, boolean subscribe) {
+      ZContext ctx, SocketType type, List<String> endpoints, boolean bind, boolean subscribe) {
     Socket socket = ctx.createSocket(type);
     socket.setReceiveTimeOut(SLICE_MS);
     socket.setSendTimeOut(SLICE_MS);
+    if (!bind) {
+      socket.setHandshakeIvl(cfg.handshakeIvlMs());
+    }
     if (cfg.curve() != null) {
       socket.setCurveServerKey(ZMQ.Curve.z85Decode(cfg.curve().serverKey()));
       socket.setCurvePublicKey(ZMQ.Curve.z85Decode(cfg.curve().publicKey()));
@@ -320,15 +327,17 @@ final class ProbeRunner {
         socket.subscribe(topic.getBytes(StandardCharsets.UTF_8));
       }
     }
-    try {
-      if (bind) {
-        socket.bind(endpoint);
-      } else {
-        connectResolving(socket, endpoint);
+    for (String endpoint : endpoints) {
+      try {
+        if (bind) {
+          socket.bind(endpoint);
+        } else {
+          connectResolving(socket, endpoint);
+        }
+      } catch (ZMQException e) {
+        throw new ProbeFailure(
+            (bind ? "cannot bind " : "cannot connect to ") + endpoint + ": " + e.getMessage(), e);
       }
-    } catch (ZMQException e) {
-      throw new ProbeFailure(
-          (bind ? "cannot bind " : "cannot connect to ") + endpoint + ": " + e.getMessage(), e);
     }
     return socket;
   }

@@ -103,15 +103,26 @@ public final class ProbeStats {
   }
 
   /**
-   * req: requests without a reply after every retry; receivers: messages missing inside the
-   * sequence range seen from each sender (a subscriber joining late misses nothing by this count).
+   * What the probe knows was lost. req: requests without a reply after every retry. sub: the {@link
+   * #gaps}, since a subscriber gets every message of its topics. pull, rep and worker: 0, since
+   * behind a spreading device (streamer, queue) each receiver sees only its share and the gaps are
+   * the other receivers' messages; {@link #gaps} reports them, and a loss is what every receiver
+   * together did not get of what the senders sent.
    */
   public long lost() {
+    return lostRequests + (mode.equals("sub") ? gaps() : 0);
+  }
+
+  /**
+   * Messages missing inside the sequence range seen from each sender: a subscriber joining late
+   * misses nothing by this count; a receiver sharing a stream with others sees their share here.
+   */
+  public long gaps() {
     long gaps = 0;
     for (long[] s : streams.values()) {
       gaps += Math.max(0, s[1] - s[0] + 1 - s[2]);
     }
-    return lostRequests + gaps;
+    return gaps;
   }
 
   public LatencyHistogram latency() {
@@ -142,6 +153,7 @@ public final class ProbeStats {
     json.append(",\"sent\":").append(sent);
     json.append(",\"received\":").append(received);
     json.append(",\"lost\":").append(lost());
+    json.append(",\"gaps\":").append(gaps());
     json.append(",\"msgsPerSec\":").append(String.format(Locale.ROOT, "%.1f", msgsPerSec()));
     json.append(",\"latencyP50Us\":").append(latency.percentile(0.50));
     json.append(",\"latencyP99Us\":").append(latency.percentile(0.99));

@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.zeromesh.broker.admin.AdminServer;
 import io.zeromesh.broker.device.DeviceMetrics.Side;
+import io.zeromesh.broker.testing.PrometheusText;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,6 +31,10 @@ class AdminServerTest {
             .timeout(Duration.ofSeconds(5))
             .build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  private PrometheusText metrics(int port) throws Exception {
+    return PrometheusText.parse(get(port, "/metrics").body());
   }
 
   private HttpResponse<String> post(int port, String path) throws Exception {
@@ -56,7 +62,7 @@ class AdminServerTest {
 
       assertEquals(405, get(s.admin(), "/pause").statusCode());
       assertEquals(200, post(s.admin(), "/pause").statusCode());
-      assertTrue(get(s.admin(), "/metrics").body().contains("\nzeromesh_device_paused 1\n"));
+      assertEquals(1.0, metrics(s.admin()).value("zeromesh_device_paused", Map.of()));
       for (int i = 0; i < 20; i++) {
         push.send("p" + i);
       }
@@ -68,16 +74,21 @@ class AdminServerTest {
       for (int i = 0; i < 20; i++) {
         assertEquals("p" + i, pull.recvStr());
       }
-      String metrics = get(s.admin(), "/metrics").body();
-      assertTrue(metrics.contains("\nzeromesh_device_paused 0\n"), metrics);
-      assertTrue(
-          metrics.contains("zeromesh_messages_total{socket=\"backend\",direction=\"out\"} 20\n"),
-          metrics);
-      assertTrue(metrics.contains("# TYPE zeromesh_dropped_messages_total counter\n"), metrics);
-      assertTrue(
-          metrics.contains(
-              "zeromesh_dropped_messages_total{socket=\"frontend\",reason=\"oversize\"} 0\n"),
-          metrics);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> s.metrics().messagesOut(Side.BACKEND) == 20);
+      PrometheusText metrics = metrics(s.admin());
+      assertEquals(0.0, metrics.value("zeromesh_device_paused", Map.of()));
+      assertEquals(
+          20.0,
+          metrics.value(
+              "zeromesh_messages_total", Map.of("socket", "backend", "direction", "out")));
+      assertEquals("counter", metrics.type("zeromesh_dropped_messages_total"));
+      assertEquals(
+          0.0,
+          metrics.value(
+              "zeromesh_dropped_messages_total",
+              Map.of("socket", "frontend", "reason", "oversize")));
       assertEquals(
           "text/plain; version=0.0.4; charset=utf-8",
           get(s.admin(), "/metrics").headers().firstValue("Content-Type").orElse(""));

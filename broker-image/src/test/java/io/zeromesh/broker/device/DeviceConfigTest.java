@@ -162,6 +162,58 @@ class DeviceConfigTest {
   }
 
   @Test
+  void aKeyPairThatDoesNotBelongTogetherIsRefusedNamingBothFiles() throws Exception {
+    ZMQ.Curve.KeyPair one = ZMQ.Curve.generateKeyPair();
+    ZMQ.Curve.KeyPair other = ZMQ.Curve.generateKeyPair();
+    Files.writeString(dir.resolve("server.key"), one.secretKey);
+    Files.writeString(dir.resolve("server.pub"), other.publicKey);
+    String message = error("forwarder", List.of("--curve", "--curve-key-dir=" + dir));
+    assertTrue(message.startsWith("--curve-key-dir (ZEROMESH_CURVE_KEY_DIR): "), message);
+    assertTrue(message.contains(dir.resolve("server.key").toString()), message);
+    assertTrue(message.contains(dir.resolve("server.pub").toString()), message);
+    assertTrue(message.contains("are not one key pair"), message);
+    assertTrue(message.contains(one.publicKey), "says what the public key should be: " + message);
+    assertFalse(message.contains(one.secretKey), "never the secret: " + message);
+  }
+
+  @Test
+  void bindAddressesAreCheckedUpFront() {
+    for (String bad : List.of("999.1.1.1", "1.2.3", "256.0.0.1", "not_a_host!", "a..b", "[::g]")) {
+      String message = error("queue", List.of("--bind-address=" + bad));
+      assertTrue(
+          message.startsWith(
+              "invalid value '" + bad + "' for --bind-address (ZEROMESH_BIND_ADDRESS): expected"),
+          message);
+      String admin = error("queue", List.of("--admin-bind-address=" + bad));
+      assertTrue(admin.contains("--admin-bind-address (ZEROMESH_ADMIN_BIND_ADDRESS)"), admin);
+    }
+    // The reserved .invalid domain never resolves (RFC 2606).
+    assertTrue(
+        error("queue", List.of("--bind-address=zeromesh.invalid")).contains("does not resolve"));
+    assertTrue(error("queue", List.of("--admin-bind-address=*")).contains("--admin-bind-address"));
+    DeviceConfig ok =
+        DeviceConfig.parse(
+            "queue",
+            List.of("--bind-address=127.0.0.1", "--admin-bind-address=localhost"),
+            Map.of());
+    assertEquals("tcp://127.0.0.1:5559", ok.frontendEndpoint());
+    assertEquals("localhost", ok.adminBindAddress);
+    assertEquals(
+        "tcp://[::1]:5560",
+        DeviceConfig.parse("queue", List.of("--bind-address=::1"), Map.of()).backendEndpoint());
+  }
+
+  @Test
+  void engineDefaultsToJeromq() {
+    assertEquals(
+        DeviceConfig.Engine.JEROMQ, DeviceConfig.parse("queue", List.of(), Map.of()).engine());
+    assertEquals(
+        DeviceConfig.Engine.ZMTP,
+        DeviceConfig.parse("streamer", List.of(), Map.of("ZEROMESH_ENGINE", "zmtp")).engine());
+    assertTrue(error("queue", List.of("--engine=netty")).contains("--engine (ZEROMESH_ENGINE)"));
+  }
+
+  @Test
   void z85KeysAreCheckedByAlphabetAndLength() {
     ZMQ.Curve.KeyPair kp = ZMQ.Curve.generateKeyPair();
     assertTrue(DeviceConfig.isZ85Key(kp.publicKey));

@@ -224,6 +224,9 @@ class ForwarderDeviceTest {
       assertEquals(List.of("t.z", "marker"), recv(late));
       ZMQ.Socket other = subscriber(ctx, f, "u.");
       assertEquals(List.of("u.c", "4"), recv(other));
+      // Replays count in bytes as in messages: 4 published, t.z, and 3 replays; 37 bytes.
+      await().atMost(BOUND).until(() -> f.metrics().messagesOut(Side.BACKEND) == 8);
+      assertEquals(4 * 4 + 9 + 3 * 4, f.metrics().bytesOut(Side.BACKEND));
     }
   }
 
@@ -241,6 +244,50 @@ class ForwarderDeviceTest {
       send(pub, "data", "after");
       assertEquals(List.of("data", "after"), recv(first), "first subscriber saw a welcome again");
       assertEquals(List.of("data", "after"), recv(second), "second got a second welcome");
+      // Two welcomes and one message: messages and bytes both count the welcomes.
+      await().atMost(BOUND).until(() -> f.metrics().messagesOut(Side.BACKEND) == 3);
+      assertEquals(7 + 7 + 9, f.metrics().bytesOut(Side.BACKEND));
+    }
+  }
+
+  /**
+   * A subscriber that does not read fills its pipe: the XPUB drops what does not fit (PUB
+   * semantics), and every message it dropped is counted. The publisher blocks at its own HWM, so
+   * the device receives all of them; what the subscriber then reads and what was counted as dropped
+   * add up to exactly what was published.
+   */
+  @Test
+  void dropsAtASubscribersHighWaterMarkAreCountedExactly() {
+    int count = 20_000;
+    try (TestDevices.Running f = TestDevices.start("forwarder", "--sndhwm=100");
+        ZContext ctx = new ZContext()) {
+      ZMQ.Socket pub = publisher(ctx, f.frontendEndpoint());
+      pub.setXpubNoDrop(true);
+      pub.setSendTimeOut(10_000);
+      ZMQ.Socket sub = subscriber(ctx, f, "");
+      awaitSubscription(pub, "");
+      await().atMost(BOUND).until(() -> f.metrics().subscriptions() == 1);
+      byte[] payload = new byte[1024];
+      for (int i = 0; i < count; i++) {
+        assertTrue(pub.send(payload, 0), "publisher blocked past its send timeout at " + i);
+      }
+      await().atMost(BOUND).until(() -> f.metrics().messagesOut(Side.BACKEND) == count);
+      long[] received = {0};
+      sub.setReceiveTimeOut(0);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                while (sub.recv(0) != null) {
+                  received[0]++;
+                }
+                return received[0] + f.metrics().dropped(Side.BACKEND, DropReason.HWM) >= count;
+              });
+      long dropped = f.metrics().dropped(Side.BACKEND, DropReason.HWM);
+      assertEquals(
+          count, received[0] + dropped, "received " + received[0] + ", dropped " + dropped);
+      assertTrue(dropped > 0, "a subscriber that did not read lost nothing?");
+      assertTrue(received[0] >= 100, "received " + received[0]);
     }
   }
 

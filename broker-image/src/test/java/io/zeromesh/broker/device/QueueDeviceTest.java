@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.zeromesh.broker.device.DeviceMetrics.Side;
+import io.zeromesh.broker.testing.PrometheusText;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -155,12 +156,13 @@ class QueueDeviceTest {
       // Requests carry the client's routing id (5 bytes from the ROUTER) on top of the payload.
       assertEquals(payload + 100 * 5, m.bytesIn(Side.FRONTEND));
       assertEquals(m.bytesIn(Side.FRONTEND), m.bytesOut(Side.BACKEND));
-      String text = m.render();
-      assertTrue(
-          text.contains("zeromesh_messages_total{socket=\"frontend\",direction=\"in\"} 100\n"),
-          text);
-      assertTrue(text.contains("zeromesh_connected_peers{socket=\"frontend\"} 1\n"), text);
-      assertTrue(text.contains("zeromesh_device_info{mode=\"queue\",version=\"0.1.0\"} 1"), text);
+      PrometheusText text = PrometheusText.parse(m.render());
+      assertEquals(
+          100.0,
+          text.value("zeromesh_messages_total", Map.of("socket", "frontend", "direction", "in")));
+      assertEquals(1.0, text.value("zeromesh_connected_peers", Map.of("socket", "frontend")));
+      assertEquals(
+          1.0, text.value("zeromesh_device_info", Map.of("mode", "queue", "version", "0.1.0")));
     }
   }
 

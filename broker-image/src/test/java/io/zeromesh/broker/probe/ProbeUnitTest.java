@@ -82,11 +82,53 @@ class ProbeUnitTest {
             List.of("req", "--count", "5", "--retries=2"),
             Map.of("ZEROMESH_ENDPOINT", "tcp://broker:5559", "ZEROMESH_SIZE", "128"));
     assertEquals(ProbeConfig.ProbeMode.REQ, cfg.mode());
-    assertEquals("tcp://broker:5559", cfg.endpoint());
+    assertEquals(List.of("tcp://broker:5559"), cfg.endpoints());
+    assertEquals(ProbeConfig.DEFAULT_HANDSHAKE_IVL_MS, cfg.handshakeIvlMs());
     assertEquals(5, cfg.count());
     assertEquals(128, cfg.size());
     assertEquals(2, cfg.retries());
     assertEquals(ProbeConfig.DEFAULT_REQUEST_TIMEOUT_MS, cfg.requestTimeoutMs());
+  }
+
+  @Test
+  void severalEndpointsCommaSeparatedRepeatedOrFromTheEnvironment() {
+    ProbeConfig worker =
+        ProbeConfig.parse(
+            List.of(
+                "worker",
+                "--endpoint=tcp://r-0:5558,tcp://r-1:5558",
+                "--endpoint",
+                "tcp://r-2:5558",
+                "--output",
+                "tcp://s-0:5557,tcp://s-1:5557"),
+            Map.of());
+    assertEquals(List.of("tcp://r-0:5558", "tcp://r-1:5558", "tcp://r-2:5558"), worker.endpoints());
+    assertEquals(List.of("tcp://s-0:5557", "tcp://s-1:5557"), worker.outputs());
+    ProbeConfig rep =
+        ProbeConfig.parse(
+            List.of("rep"), Map.of("ZEROMESH_ENDPOINT", "tcp://b-0:5560, tcp://b-1:5560"));
+    assertEquals(List.of("tcp://b-0:5560", "tcp://b-1:5560"), rep.endpoints());
+    assertRejected("--endpoint", "rep", "--endpoint", "tcp://b-0:5560,http://b-1:5560");
+  }
+
+  @Test
+  void aReceiverThatSeesItsShareReportsGapsNotLosses() {
+    // Behind a streamer, each of two workers gets every other message of one sender.
+    ProbeStats pull = new ProbeStats("pull", null);
+    ProbeStats sub = new ProbeStats("sub", null);
+    for (long seq = 1; seq <= 400; seq += 2) {
+      byte[] payload = new ProbePayload(9, seq, ProbePayload.nowMicros()).encode(40);
+      pull.received(payload, null, true);
+      sub.received(payload, null, true);
+    }
+    assertEquals(200, pull.received());
+    assertEquals(0, pull.lost());
+    assertEquals(199, pull.gaps());
+    ProbeSummary s = ProbeSummary.parse(pull.toJson(true));
+    assertEquals(0, s.lost());
+    assertEquals(199, s.number("gaps"));
+    // A subscriber gets every message of its topics: its gaps are losses.
+    assertEquals(199, sub.lost());
   }
 
   @Test
@@ -158,7 +200,7 @@ class ProbeUnitTest {
   }
 
   @Test
-  void gapsInASendersSequenceCountAsLost() {
+  void gapsInASubscribersSequenceCountAsLost() {
     ProbeStats stats = new ProbeStats("sub", null);
     for (long seq : new long[] {5, 6, 8, 9}) {
       stats.received(new ProbePayload(1, seq, ProbePayload.nowMicros()).encode(40), null, true);
