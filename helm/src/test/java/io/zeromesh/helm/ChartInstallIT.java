@@ -10,14 +10,21 @@ import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.Release;
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -28,6 +35,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,6 +81,9 @@ class ChartInstallIT {
                 .withOfflineMode(true)
                 .withUpdateKubeConfig(false)
                 .withStartupTimeout(180_000)
+                // As OpenShift runs it: blockOwnerDeletion needs update on the owner's finalizers.
+                .withApiServerFlag(
+                    "--enable-admission-plugins", "OwnerReferencesPermissionEnforcement")
                 .build());
     server.start();
     kubeconfig = server.getKubeConfigYaml();
@@ -119,6 +130,7 @@ class ChartInstallIT {
       assertDenied(
           user, new Permission("apiextensions.k8s.io", "customresourcedefinitions", "get"), "");
       assertSecretCallsOfTheCode(namespace, fullname, "default");
+      assertOwnedChildrenNeedTheFinalizersRule(namespace, fullname, "default");
     } finally {
       uninstall(release, namespace);
     }
@@ -155,8 +167,8 @@ class ChartInstallIT {
 
   @Test
   void helmInstallsWithEveryOptionSet() {
-    // Every documented value at once (but the ServiceMonitor, whose CRD this server lacks): the
-    // API server validates what the templates make of them.
+    // Every documented value at once (but the Prometheus Operator's objects, whose CRDs this
+    // server lacks): the API server validates what the templates make of them.
     String values =
         """
         replicaCount: 2
@@ -190,7 +202,9 @@ class ChartInstallIT {
                 podAffinityTerm:
                   topologyKey: kubernetes.io/hostname
                   labelSelector: {matchLabels: {app.kubernetes.io/name: zeromesh-operator}}
-        metrics: {service: {annotations: {prometheus.io/scrape: "true"}}}
+        metrics:
+          service: {annotations: {prometheus.io/scrape: "true"}}
+          dashboard: {enabled: true, annotations: {grafana_folder: Messaging}}
         """;
     String release = "zm-full";
     String namespace = "zm-full-system";
@@ -217,6 +231,13 @@ class ChartInstallIT {
               .getValueFrom()
               .getFieldRef()
               .getFieldPath());
+      assertNotNull(
+          client
+              .configMaps()
+              .inNamespace(namespace)
+              .withName(release + "-zeromesh-operator-dashboard")
+              .get(),
+          "the dashboard ConfigMap");
       String user = serviceAccountUser(namespace, "zm-full-sa");
       assertAllowed(user, required, "default");
     } finally {
@@ -309,10 +330,8 @@ class ChartInstallIT {
         .resource(
             new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
         .serverSideApply();
-    Config config = Config.fromKubeconfig(kubeconfig);
-    config.setImpersonateUsername(serviceAccountUser(operatorNamespace, serviceAccount));
-    config.setImpersonateGroups("system:serviceaccounts", "system:authenticated");
-    try (KubernetesClient operator = new KubernetesClientBuilder().withConfig(config).build()) {
+    serviceAccountUser(operatorNamespace, serviceAccount); // it exists
+    try (KubernetesClient operator = impersonating(operatorNamespace, serviceAccount)) {
       Secret keys =
           new SecretBuilder()
               .withNewMetadata()
@@ -359,6 +378,115 @@ class ChartInstallIT {
     assertTrue(
         denied.isEmpty(),
         "the API server denies " + user + " in namespace '" + namespace + "': " + denied);
+  }
+
+  /**
+   * The operator's children carry a controller owner reference with blockOwnerDeletion; under the
+   * OwnerReferencesPermissionEnforcement admission plugin creating one needs update on the owner's
+   * finalizers, which is why the chart keeps that one verb. Without it the same create is refused.
+   */
+  private static void assertOwnedChildrenNeedTheFinalizersRule(
+      String operatorNamespace, String serviceAccount, String namespace) {
+    GenericKubernetesResource broker =
+        client
+            .genericKubernetesResources("zeromesh.io/v1alpha1", "ZmqBroker")
+            .inNamespace(namespace)
+            .resource(
+                new GenericKubernetesResourceBuilder()
+                    .withApiVersion("zeromesh.io/v1alpha1")
+                    .withKind("ZmqBroker")
+                    .withNewMetadata()
+                    .withName("orders")
+                    .withNamespace(namespace)
+                    .endMetadata()
+                    .withAdditionalProperties(Map.of("spec", Map.of()))
+                    .build())
+            .create();
+    // A ServiceAccount that may create Services but not update the brokers' finalizers.
+    String other = "no-finalizers";
+    client
+        .serviceAccounts()
+        .inNamespace(namespace)
+        .resource(
+            new ServiceAccountBuilder().withNewMetadata().withName(other).endMetadata().build())
+        .create();
+    client
+        .rbac()
+        .roles()
+        .inNamespace(namespace)
+        .resource(
+            new RoleBuilder()
+                .withNewMetadata()
+                .withName(other)
+                .endMetadata()
+                .addNewRule()
+                .withApiGroups("")
+                .withResources("services")
+                .withVerbs("create")
+                .endRule()
+                .build())
+        .create();
+    client
+        .rbac()
+        .roleBindings()
+        .inNamespace(namespace)
+        .resource(
+            new RoleBindingBuilder()
+                .withNewMetadata()
+                .withName(other)
+                .endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "Role", other)
+                .addNewSubject()
+                .withKind("ServiceAccount")
+                .withName(other)
+                .withNamespace(namespace)
+                .endSubject()
+                .build())
+        .create();
+    try (KubernetesClient operator = impersonating(operatorNamespace, serviceAccount);
+        KubernetesClient without = impersonating(namespace, other)) {
+      assertNotNull(
+          operator.services().inNamespace(namespace).resource(owned(broker, "a")).create());
+      KubernetesClientException refused =
+          assertThrows(
+              KubernetesClientException.class,
+              () ->
+                  without.services().inNamespace(namespace).resource(owned(broker, "b")).create());
+      assertTrue(
+          refused.getMessage().contains("blockOwnerDeletion"),
+          "refused for another reason: " + refused.getMessage());
+    } finally {
+      client.resource(broker).delete();
+    }
+  }
+
+  private static Service owned(GenericKubernetesResource owner, String name) {
+    return new ServiceBuilder()
+        .withNewMetadata()
+        .withName(owner.getMetadata().getName() + "-" + name)
+        .addNewOwnerReference()
+        .withApiVersion(owner.getApiVersion())
+        .withKind(owner.getKind())
+        .withName(owner.getMetadata().getName())
+        .withUid(owner.getMetadata().getUid())
+        .withController(true)
+        .withBlockOwnerDeletion(true)
+        .endOwnerReference()
+        .endMetadata()
+        .withNewSpec()
+        .addNewPort()
+        .withName("frontend")
+        .withPort(5559)
+        .endPort()
+        .endSpec()
+        .build();
+  }
+
+  private static KubernetesClient impersonating(String namespace, String serviceAccount) {
+    Config config = Config.fromKubeconfig(kubeconfig);
+    config.setImpersonateUsername("system:serviceaccount:" + namespace + ":" + serviceAccount);
+    config.setImpersonateGroups("system:serviceaccounts", "system:authenticated");
+    return new KubernetesClientBuilder().withConfig(config).build();
   }
 
   private static void assertAllDenied(String user, List<Permission> permissions, String ns) {
