@@ -1,5 +1,6 @@
 package io.zeromesh.helm;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -21,6 +22,7 @@ import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
@@ -29,14 +31,22 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.zeromesh.helm.GeneratedRbac.Permission;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -263,6 +273,213 @@ class ChartInstallIT {
     String user = serviceAccountUser(namespace, ChartFixture.RELEASE);
     assertAllowed(user, required, "default");
     assertAllowed(user, leaseAccess(), namespace);
+  }
+
+  @Test
+  void theOperatorReconcilesWithTheWatchedNamespacesRbacAndNothingElse() throws Exception {
+    runTheOperatorAsTheChartsServiceAccount("zm-run", "zm-run-a", true);
+  }
+
+  @Test
+  void theOperatorReconcilesWithTheClusterWideRbacAndNothingElse() throws Exception {
+    runTheOperatorAsTheChartsServiceAccount("zm-run-all", "zm-run-b", false);
+  }
+
+  /**
+   * Runs the packaged operator with only the chart's RBAC (a token of its ServiceAccount) and the
+   * Deployment's environment, and waits until it has made every kind of child, patched the status,
+   * recorded an Event and taken the Lease, without being refused anything.
+   */
+  private static void runTheOperatorAsTheChartsServiceAccount(
+      String release, String watched, boolean listWatched) throws Exception {
+    Path app = Path.of(System.getProperty("zeromesh.operator.app"));
+    if (!Files.isRegularFile(app)) {
+      throw new IllegalStateException(
+          "no packaged operator at "
+              + app
+              + ": run `mvn -B -ntp -pl operator package -DskipTests`");
+    }
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(watched).endMetadata().build())
+        .serverSideApply();
+    String namespace = release + "-system";
+    String fullname = release + "-zeromesh-operator";
+    install(release, namespace, listWatched ? "watchNamespaces: [" + watched + "]\n" : null);
+    Path log = Files.createTempFile("zeromesh-operator-", ".log");
+    Process operator = null;
+    try {
+      // The operator as the chart runs it: the Deployment's environment, the pod's namespace, and
+      // a token of the chart's ServiceAccount (the only credentials it gets).
+      ProcessBuilder process =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-Xmx256m",
+                  "-jar",
+                  app.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile());
+      Deployment deployment =
+          client.apps().deployments().inNamespace(namespace).withName(fullname).get();
+      for (var env : deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()) {
+        if (env.getValue() != null) {
+          process.environment().put(env.getName(), env.getValue());
+        }
+      }
+      process.environment().put("KUBERNETES_NAMESPACE", namespace);
+      process
+          .environment()
+          .put("KUBECONFIG", serviceAccountKubeconfig(namespace, fullname).toString());
+      process.environment().put("QUARKUS_HTTP_PORT", "0");
+      process.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
+      operator = process.start();
+
+      applyAsAdmin(
+          watched,
+          """
+          apiVersion: zeromesh.io/v1alpha1
+          kind: ZmqPipelineStage
+          metadata: {name: work}
+          spec:
+            replicas: 2
+            curve: {enabled: true}
+            networkPolicy: {enabled: true}
+            podDisruptionBudget: {minAvailable: 1}
+            template:
+              spec:
+                containers:
+                  - {name: worker, image: zeromesh/broker:0.1.0, args: [probe, worker]}
+          """);
+      // A missing reference: Ready=False with a reason of its own, recorded as an Event.
+      applyAsAdmin(
+          watched,
+          """
+          apiVersion: zeromesh.io/v1alpha1
+          kind: ZmqPipelineStage
+          metadata: {name: orphan}
+          spec:
+            output: {kind: ZmqPipelineStage, name: missing}
+          """);
+
+      Process running = operator;
+      NamespacedKubernetesClient ns =
+          client.adapt(NamespacedKubernetesClient.class).inNamespace(watched);
+      try {
+        await()
+            .atMost(Duration.ofMinutes(3))
+            .pollInterval(Duration.ofMillis(500))
+            .failFast("the operator exited", () -> !running.isAlive())
+            .untilAsserted(
+                () -> {
+                  assertNotNull(ns.apps().deployments().withName("work-stage").get(), "device");
+                  assertNotNull(
+                      ns.apps().deployments().withName("work-stage-workers").get(), "workers");
+                  assertNotNull(ns.services().withName("work-stage").get(), "frontend");
+                  assertNotNull(ns.services().withName("work-stage-backend").get(), "backend");
+                  assertNotNull(ns.secrets().withName("work-stage-curve").get(), "CURVE keys");
+                  assertNotNull(
+                      ns.policy().v1().podDisruptionBudget().withName("work-stage-workers").get(),
+                      "disruption budget");
+                  assertNotNull(
+                      ns.network().v1().networkPolicies().withName("work-stage").get(),
+                      "network policy");
+                  for (String name : List.of("work", "orphan")) {
+                    GenericKubernetesResource stage =
+                        ns.genericKubernetesResources("zeromesh.io/v1alpha1", "ZmqPipelineStage")
+                            .withName(name)
+                            .get();
+                    assertNotNull(stage.getAdditionalProperties().get("status"), name + " status");
+                  }
+                  assertTrue(
+                      ns.v1().events().list().getItems().stream()
+                          .anyMatch(e -> "orphan".equals(e.getInvolvedObject().getName())),
+                      "no Event on orphan");
+                  var lease =
+                      client.leases().inNamespace(namespace).withName(OperatorRbac.LEASE).get();
+                  assertNotNull(lease, "leader election Lease");
+                  assertNotNull(lease.getSpec().getHolderIdentity(), "Lease holder");
+                });
+      } catch (ConditionTimeoutException | TerminalFailureException e) {
+        throw new AssertionError(e.getMessage() + "\nThe operator's log ends:\n" + tail(log), e);
+      }
+      String output = Files.readString(log);
+      for (String refusal : List.of("Forbidden", "forbidden", " 403", "could not record event")) {
+        assertFalse(output.contains(refusal), "the operator was refused something:\n" + output);
+      }
+    } finally {
+      if (operator != null) {
+        operator.destroy();
+        if (!operator.waitFor(30, TimeUnit.SECONDS)) {
+          operator.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+      }
+      client
+          .genericKubernetesResources("zeromesh.io/v1alpha1", "ZmqPipelineStage")
+          .inNamespace(watched)
+          .delete();
+      uninstall(release, namespace);
+    }
+  }
+
+  private static void applyAsAdmin(String namespace, String yaml) {
+    client
+        .resource(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
+        .inNamespace(namespace)
+        .serverSideApply();
+  }
+
+  /** A kubeconfig holding a TokenRequest token of the ServiceAccount, for the API server. */
+  private static Path serviceAccountKubeconfig(String namespace, String serviceAccount)
+      throws IOException {
+    String token =
+        client
+            .serviceAccounts()
+            .inNamespace(namespace)
+            .withName(serviceAccount)
+            .tokenRequest(
+                new TokenRequestBuilder()
+                    .withNewSpec()
+                    .withExpirationSeconds(3600L)
+                    .endSpec()
+                    .build())
+            .getStatus()
+            .getToken();
+    Config admin = Config.fromKubeconfig(kubeconfig);
+    String ca =
+        admin.getCaCertData() != null
+            ? admin.getCaCertData()
+            : Base64.getEncoder()
+                .encodeToString(Files.readAllBytes(Path.of(admin.getCaCertFile())));
+    Path file = Files.createTempFile("zeromesh-operator-kubeconfig-", ".yaml");
+    file.toFile().deleteOnExit();
+    Files.writeString(
+        file,
+        """
+        apiVersion: v1
+        kind: Config
+        clusters:
+          - name: kube-api-test
+            cluster: {server: "%s", certificate-authority-data: "%s"}
+        users:
+          - name: operator
+            user: {token: "%s"}
+        contexts:
+          - name: operator
+            context: {cluster: kube-api-test, user: operator, namespace: "%s"}
+        current-context: operator
+        """
+            .formatted(admin.getMasterUrl(), ca, token, namespace));
+    return file;
+  }
+
+  /** The log's ERROR lines (its stack traces are long), then its last lines. */
+  private static String tail(Path log) throws IOException {
+    List<String> lines = Files.readAllLines(log);
+    List<String> errors =
+        lines.stream().filter(l -> l.contains(" ERROR ") || l.contains("Forbidden")).toList();
+    return String.join("\n", errors.subList(0, Math.min(errors.size(), 20)))
+        + "\n...\n"
+        + String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
   }
 
   private static Release install(String release, String namespace, String valuesYaml) {
