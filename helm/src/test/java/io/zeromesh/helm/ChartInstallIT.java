@@ -307,6 +307,7 @@ class ChartInstallIT {
     String fullname = release + "-zeromesh-operator";
     install(release, namespace, listWatched ? "watchNamespaces: [" + watched + "]\n" : null);
     Path log = Files.createTempFile("zeromesh-operator-", ".log");
+    log.toFile().deleteOnExit();
     Process operator = null;
     try {
       // The operator as the chart runs it: the Deployment's environment, the pod's namespace, and

@@ -82,6 +82,9 @@ final class MetricNames {
     }
   }
 
+  // The simpleclient registry (deprecated in Micrometer) is the one the operator's
+  // quarkus-micrometer-registry-prometheus runs with, so its names are the operator's.
+  @SuppressWarnings("deprecation")
   private static Set<String> scrapeOperatorMetrics() throws Exception {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Metrics metrics = MicrometerMetrics.withoutPerResourceMetrics(registry);
