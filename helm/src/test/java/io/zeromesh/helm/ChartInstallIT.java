@@ -363,6 +363,10 @@ class ChartInstallIT {
           """);
 
       Process running = operator;
+      String pdbApiVersion =
+          client.supports(io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class)
+              ? "policy/v1"
+              : "policy/v1beta1";
       NamespacedKubernetesClient ns =
           client.adapt(NamespacedKubernetesClient.class).inNamespace(watched);
       try {
@@ -378,9 +382,12 @@ class ChartInstallIT {
                   assertNotNull(ns.services().withName("work-stage").get(), "frontend");
                   assertNotNull(ns.services().withName("work-stage-backend").get(), "backend");
                   assertNotNull(ns.secrets().withName("work-stage-curve").get(), "CURVE keys");
+                  // policy/v1 where served, policy/v1beta1 on Kubernetes 1.20: one RBAC group.
                   assertNotNull(
-                      ns.policy().v1().podDisruptionBudget().withName("work-stage-workers").get(),
-                      "disruption budget");
+                      ns.genericKubernetesResources(pdbApiVersion, "PodDisruptionBudget")
+                          .withName("work-stage-workers")
+                          .get(),
+                      "disruption budget (" + pdbApiVersion + ")");
                   assertNotNull(
                       ns.network().v1().networkPolicies().withName("work-stage").get(),
                       "network policy");
