@@ -91,37 +91,69 @@ JOSDK_ALL_NAMESPACES when the list is empty.
 {{- end }}
 
 {{/*
-What the operator may do with the resources of a namespace it watches. Rendered into the
-ClusterRole (all namespaces) or into a Role per watched namespace. Exactly the RBAC the operator's
-build generates from its reconcilers (operator/target/kubernetes/kubernetes.yml): RbacCoverageTest
-fails when this grants less, or more.
+What the operator may do in a namespace it reconciles, Secrets aside. Rendered into the
+ClusterRole (all namespaces) or into a Role per watched namespace. Every rule says why the code
+needs it; RbacCoverageTest fails when the chart grants less than the operator needs, or more.
 */}}
 {{- define "zeromesh-operator.namespacedRules" -}}
+# The three kinds: the reconcilers' informers (list, watch) and the reference lookups of forwarders
+# and stages. Never written: no finalizer (no Cleaner), status goes through /status.
 - apiGroups: ["zeromesh.io"]
-  resources:
-    - zmqbrokers
-    - zmqbrokers/status
-    - zmqbrokers/finalizers
-    - zmqforwarders
-    - zmqforwarders/status
-    - zmqforwarders/finalizers
-    - zmqpipelinestages
-    - zmqpipelinestages/status
-    - zmqpipelinestages/finalizers
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  resources: ["zmqbrokers", "zmqforwarders", "zmqpipelinestages"]
+  verbs: ["get", "list", "watch"]
+# Status: UpdateControl.patchStatus, a server-side apply PATCH of the /status subresource.
+- apiGroups: ["zeromesh.io"]
+  resources: ["zmqbrokers/status", "zmqforwarders/status", "zmqpipelinestages/status"]
+  verbs: ["patch"]
+# Children's owner references set blockOwnerDeletion, which the OwnerReferencesPermissionEnforcement
+# admission plugin (OpenShift) allows only with update on the owner's finalizers. None is ever set.
+- apiGroups: ["zeromesh.io"]
+  resources: ["zmqbrokers/finalizers", "zmqforwarders/finalizers", "zmqpipelinestages/finalizers"]
+  verbs: ["update"]
+# Device and worker Deployments and StatefulSets: dependents (informer, apply, delete when unwanted).
 - apiGroups: ["apps"]
-  resources: ["deployments"]
+  resources: ["deployments", "statefulsets"]
   verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+# Frontend, backend and headless Services of a device: dependents.
 - apiGroups: [""]
-  resources: ["services", "secrets"]
+  resources: ["services"]
   verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+# Worker PodDisruptionBudgets, policy/v1 or (Kubernetes 1.20) policy/v1beta1: one group for both.
 - apiGroups: ["policy"]
   resources: ["poddisruptionbudgets"]
   verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+# NetworkPolicy of a device (spec.networkPolicy): dependent, deleted when switched off.
 - apiGroups: ["networking.k8s.io"]
   resources: ["networkpolicies"]
   verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+# Events on the resources (EventRecorder creates one per Ready change or rejected child).
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create", "patch"]
+  verbs: ["create"]
+{{- end }}
+
+{{/*
+Secrets, kept apart so that they are granted only where needed: in each watched namespace's Role,
+or (all namespaces) in their own ClusterRole. Exactly the calls the code makes: get reads the
+Secrets a resource names (spec.curve.secretName, allowedClientsSecretName); list and watch feed
+the informer of generated keypair Secrets (label-selected: it caches only the operator's own);
+create and patch are the server-side apply of a generated keypair; delete removes it when CURVE is
+switched off. No update: dependents write with server-side apply.
+*/}}
+{{- define "zeromesh-operator.secretRules" -}}
+# CURVE keys: get the Secrets resources name; list, watch, apply (create, patch) and delete the
+# keypairs the operator generates. No update: it writes with server-side apply.
+- apiGroups: [""]
+  resources: ["secrets"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
+{{- end }}
+
+{{/*
+"true" when extraEnv turns on the Quarkus Operator SDK's startup check of the CRDs
+(QUARKUS_OPERATOR_SDK_CRD_VALIDATE=true), which needs read access to CustomResourceDefinitions.
+*/}}
+{{- define "zeromesh-operator.crdValidate" -}}
+{{- range .Values.extraEnv }}
+{{- if and (eq .name "QUARKUS_OPERATOR_SDK_CRD_VALIDATE") (eq (toString .value | lower) "true") }}true{{ end }}
+{{- end }}
 {{- end }}

@@ -51,4 +51,24 @@ class ChartInstallDryRunTest {
     assertTrue(notes.contains("team-a, team-b"), notes);
     assertTrue(notes.contains("kubectl apply -n team-a"), notes);
   }
+
+  @Test
+  void notesNameTheMonitoringObjectsOnlyWhenOn() {
+    assertTrue(!dryRun(null).getOutput().contains("PodMonitor"));
+    String notes =
+        dryRun(
+                """
+                metrics:
+                  podMonitor: {enabled: true}
+                  prometheusRule: {enabled: true}
+                  dashboard: {enabled: true, namespace: monitoring}
+                """)
+            .getOutput();
+    assertTrue(notes.contains("PodMonitor zeromesh-operator-devices"), notes);
+    assertTrue(notes.contains("PrometheusRule zeromesh-operator"), notes);
+    assertTrue(
+        notes.contains("ConfigMap monitoring/zeromesh-operator-dashboard for the Grafana sidecar"),
+        notes);
+    assertTrue(notes.contains("(grafana_dashboard=1)"), notes);
+  }
 }

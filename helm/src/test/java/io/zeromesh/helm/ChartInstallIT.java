@@ -1,30 +1,52 @@
 package io.zeromesh.helm;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.Release;
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.zeromesh.helm.GeneratedRbac.Permission;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,10 +54,12 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The chart and the single-file install against a real kube-apiserver (kube-api-test, Kubernetes
- * 1.20.2 like the local cluster, RBAC authorization on): the API server accepts every object, the
- * CRDs become Established, and the API server's own authorizer (SubjectAccessReview) confirms that
- * the operator's ServiceAccount may do what the operator's build says it needs, where it should,
- * and not elsewhere. No kubelet: pods never run here (the e2e suite covers that).
+ * 1.20.2 like the local cluster, or the version given by -Dkube-api-test.version; RBAC
+ * authorization on): the API server accepts every object, the CRDs become Established, and the API
+ * server's own authorizer (SubjectAccessReview) confirms that the operator's ServiceAccount may do
+ * what the operator's code needs ({@link OperatorRbac}) where it reconciles, none of what was
+ * dropped, and nothing elsewhere; the Secret calls of the code are made as that ServiceAccount
+ * (impersonated). No kubelet: pods never run here (the e2e suite covers that).
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ChartInstallIT {
@@ -44,10 +68,12 @@ class ChartInstallIT {
   private static KubernetesClient client;
   private static String kubeconfig;
   private static List<Permission> required;
+  private static List<Permission> dropped;
 
   @BeforeAll
   static void startApiServer() throws Exception {
-    required = GeneratedRbac.required();
+    required = List.copyOf(OperatorRbac.neededInReconciledNamespace());
+    dropped = List.copyOf(OperatorRbac.DROPPED.keySet());
     String dir = System.getProperty("zeromesh.kube-api-test.dir");
     String version = System.getProperty("zeromesh.kube-api-test.version");
     Path binaries = Path.of(dir, "k8s", version + "-linux-amd64");
@@ -65,6 +91,9 @@ class ChartInstallIT {
                 .withOfflineMode(true)
                 .withUpdateKubeConfig(false)
                 .withStartupTimeout(180_000)
+                // As OpenShift runs it: blockOwnerDeletion needs update on the owner's finalizers.
+                .withApiServerFlag(
+                    "--enable-admission-plugins", "OwnerReferencesPermissionEnforcement")
                 .build());
     server.start();
     kubeconfig = server.getKubeConfigYaml();
@@ -100,11 +129,18 @@ class ChartInstallIT {
       String user = serviceAccountUser(namespace, fullname);
       for (String where : List.of("team-x", "default")) {
         assertAllowed(user, required, where);
+        assertAllDenied(user, dropped, where);
       }
       assertAllowed(user, leaseAccess(), namespace);
       assertDenied(user, new Permission("coordination.k8s.io", "leases", "create"), "default");
+      assertDenied(
+          user, new Permission("coordination.k8s.io", "leases", "update", "other-lock"), namespace);
       assertDenied(user, new Permission("", "nodes", "delete"), "");
       assertDenied(user, new Permission("", "configmaps", "create"), "default");
+      assertDenied(
+          user, new Permission("apiextensions.k8s.io", "customresourcedefinitions", "get"), "");
+      assertSecretCallsOfTheCode(namespace, fullname, "default");
+      assertOwnedChildrenNeedTheFinalizersRule(namespace, fullname, "default");
     } finally {
       uninstall(release, namespace);
     }
@@ -127,14 +163,13 @@ class ChartInstallIT {
       String user = serviceAccountUser(namespace, release + "-zeromesh-operator");
       for (String watched : List.of("team-a", "team-b")) {
         assertAllowed(user, required, watched);
+        assertAllDenied(user, dropped, watched);
       }
-      assertDenied(user, new Permission("apps", "deployments", "create"), "team-c");
-      assertDenied(user, new Permission("zeromesh.io", "zmqbrokers", "watch"), "team-c");
-      assertAllowed(
-          user,
-          List.of(new Permission("apiextensions.k8s.io", "customresourcedefinitions", "get")),
-          "");
+      assertAllDenied(user, required, "team-c");
+      assertDenied(
+          user, new Permission("apiextensions.k8s.io", "customresourcedefinitions", "get"), "");
       assertAllowed(user, leaseAccess(), namespace);
+      assertSecretCallsOfTheCode(namespace, release + "-zeromesh-operator", "team-a");
     } finally {
       uninstall(release, namespace);
     }
@@ -142,8 +177,8 @@ class ChartInstallIT {
 
   @Test
   void helmInstallsWithEveryOptionSet() {
-    // Every documented value at once (but the ServiceMonitor, whose CRD this server lacks): the
-    // API server validates what the templates make of them.
+    // Every documented value at once (but the Prometheus Operator's objects, whose CRDs this
+    // server lacks): the API server validates what the templates make of them.
     String values =
         """
         replicaCount: 2
@@ -177,7 +212,9 @@ class ChartInstallIT {
                 podAffinityTerm:
                   topologyKey: kubernetes.io/hostname
                   labelSelector: {matchLabels: {app.kubernetes.io/name: zeromesh-operator}}
-        metrics: {service: {annotations: {prometheus.io/scrape: "true"}}}
+        metrics:
+          service: {annotations: {prometheus.io/scrape: "true"}}
+          dashboard: {enabled: true, annotations: {grafana_folder: Messaging}}
         """;
     String release = "zm-full";
     String namespace = "zm-full-system";
@@ -204,6 +241,13 @@ class ChartInstallIT {
               .getValueFrom()
               .getFieldRef()
               .getFieldPath());
+      assertNotNull(
+          client
+              .configMaps()
+              .inNamespace(namespace)
+              .withName(release + "-zeromesh-operator-dashboard")
+              .get(),
+          "the dashboard ConfigMap");
       String user = serviceAccountUser(namespace, "zm-full-sa");
       assertAllowed(user, required, "default");
     } finally {
@@ -231,6 +275,221 @@ class ChartInstallIT {
     assertAllowed(user, leaseAccess(), namespace);
   }
 
+  @Test
+  void theOperatorReconcilesWithTheWatchedNamespacesRbacAndNothingElse() throws Exception {
+    runTheOperatorAsTheChartsServiceAccount("zm-run", "zm-run-a", true);
+  }
+
+  @Test
+  void theOperatorReconcilesWithTheClusterWideRbacAndNothingElse() throws Exception {
+    runTheOperatorAsTheChartsServiceAccount("zm-run-all", "zm-run-b", false);
+  }
+
+  /**
+   * Runs the packaged operator with only the chart's RBAC (a token of its ServiceAccount) and the
+   * Deployment's environment, and waits until it has made every kind of child, patched the status,
+   * recorded an Event and taken the Lease, without being refused anything.
+   */
+  private static void runTheOperatorAsTheChartsServiceAccount(
+      String release, String watched, boolean listWatched) throws Exception {
+    Path app = Path.of(System.getProperty("zeromesh.operator.app"));
+    if (!Files.isRegularFile(app)) {
+      throw new IllegalStateException(
+          "no packaged operator at "
+              + app
+              + ": run `mvn -B -ntp -pl operator package -DskipTests`");
+    }
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(watched).endMetadata().build())
+        .serverSideApply();
+    String namespace = release + "-system";
+    String fullname = release + "-zeromesh-operator";
+    install(release, namespace, listWatched ? "watchNamespaces: [" + watched + "]\n" : null);
+    Path log = Files.createTempFile("zeromesh-operator-", ".log");
+    log.toFile().deleteOnExit();
+    Process operator = null;
+    try {
+      // The operator as the chart runs it: the Deployment's environment, the pod's namespace, and
+      // a token of the chart's ServiceAccount (the only credentials it gets).
+      ProcessBuilder process =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-Xmx256m",
+                  "-jar",
+                  app.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile());
+      Deployment deployment =
+          client.apps().deployments().inNamespace(namespace).withName(fullname).get();
+      for (var env : deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()) {
+        if (env.getValue() != null) {
+          process.environment().put(env.getName(), env.getValue());
+        }
+      }
+      process.environment().put("KUBERNETES_NAMESPACE", namespace);
+      process
+          .environment()
+          .put("KUBECONFIG", serviceAccountKubeconfig(namespace, fullname).toString());
+      process.environment().put("QUARKUS_HTTP_PORT", "0");
+      process.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
+      operator = process.start();
+
+      applyAsAdmin(
+          watched,
+          """
+          apiVersion: zeromesh.io/v1alpha1
+          kind: ZmqPipelineStage
+          metadata: {name: work}
+          spec:
+            replicas: 2
+            curve: {enabled: true}
+            networkPolicy: {enabled: true}
+            podDisruptionBudget: {minAvailable: 1}
+            template:
+              spec:
+                containers:
+                  - {name: worker, image: zeromesh/broker:0.1.0, args: [probe, worker]}
+          """);
+      // A missing reference: Ready=False with a reason of its own, recorded as an Event.
+      applyAsAdmin(
+          watched,
+          """
+          apiVersion: zeromesh.io/v1alpha1
+          kind: ZmqPipelineStage
+          metadata: {name: orphan}
+          spec:
+            output: {kind: ZmqPipelineStage, name: missing}
+          """);
+
+      Process running = operator;
+      String pdbApiVersion =
+          client.supports(io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class)
+              ? "policy/v1"
+              : "policy/v1beta1";
+      NamespacedKubernetesClient ns =
+          client.adapt(NamespacedKubernetesClient.class).inNamespace(watched);
+      try {
+        await()
+            .atMost(Duration.ofMinutes(3))
+            .pollInterval(Duration.ofMillis(500))
+            .failFast("the operator exited", () -> !running.isAlive())
+            .untilAsserted(
+                () -> {
+                  assertNotNull(ns.apps().deployments().withName("work-stage").get(), "device");
+                  assertNotNull(
+                      ns.apps().deployments().withName("work-stage-workers").get(), "workers");
+                  assertNotNull(ns.services().withName("work-stage").get(), "frontend");
+                  assertNotNull(ns.services().withName("work-stage-backend").get(), "backend");
+                  assertNotNull(ns.secrets().withName("work-stage-curve").get(), "CURVE keys");
+                  // policy/v1 where served, policy/v1beta1 on Kubernetes 1.20: one RBAC group.
+                  assertNotNull(
+                      ns.genericKubernetesResources(pdbApiVersion, "PodDisruptionBudget")
+                          .withName("work-stage-workers")
+                          .get(),
+                      "disruption budget (" + pdbApiVersion + ")");
+                  assertNotNull(
+                      ns.network().v1().networkPolicies().withName("work-stage").get(),
+                      "network policy");
+                  for (String name : List.of("work", "orphan")) {
+                    GenericKubernetesResource stage =
+                        ns.genericKubernetesResources("zeromesh.io/v1alpha1", "ZmqPipelineStage")
+                            .withName(name)
+                            .get();
+                    assertNotNull(stage.getAdditionalProperties().get("status"), name + " status");
+                  }
+                  assertTrue(
+                      ns.v1().events().list().getItems().stream()
+                          .anyMatch(e -> "orphan".equals(e.getInvolvedObject().getName())),
+                      "no Event on orphan");
+                  var lease =
+                      client.leases().inNamespace(namespace).withName(OperatorRbac.LEASE).get();
+                  assertNotNull(lease, "leader election Lease");
+                  assertNotNull(lease.getSpec().getHolderIdentity(), "Lease holder");
+                });
+      } catch (ConditionTimeoutException | TerminalFailureException e) {
+        throw new AssertionError(e.getMessage() + "\nThe operator's log ends:\n" + tail(log), e);
+      }
+      String output = Files.readString(log);
+      for (String refusal : List.of("Forbidden", "forbidden", " 403", "could not record event")) {
+        assertFalse(output.contains(refusal), "the operator was refused something:\n" + output);
+      }
+    } finally {
+      if (operator != null) {
+        operator.destroy();
+        if (!operator.waitFor(30, TimeUnit.SECONDS)) {
+          operator.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+      }
+      client
+          .genericKubernetesResources("zeromesh.io/v1alpha1", "ZmqPipelineStage")
+          .inNamespace(watched)
+          .delete();
+      uninstall(release, namespace);
+    }
+  }
+
+  private static void applyAsAdmin(String namespace, String yaml) {
+    client
+        .resource(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
+        .inNamespace(namespace)
+        .serverSideApply();
+  }
+
+  /** A kubeconfig holding a TokenRequest token of the ServiceAccount, for the API server. */
+  private static Path serviceAccountKubeconfig(String namespace, String serviceAccount)
+      throws IOException {
+    String token =
+        client
+            .serviceAccounts()
+            .inNamespace(namespace)
+            .withName(serviceAccount)
+            .tokenRequest(
+                new TokenRequestBuilder()
+                    .withNewSpec()
+                    .withExpirationSeconds(3600L)
+                    .endSpec()
+                    .build())
+            .getStatus()
+            .getToken();
+    Config admin = Config.fromKubeconfig(kubeconfig);
+    String ca =
+        admin.getCaCertData() != null
+            ? admin.getCaCertData()
+            : Base64.getEncoder()
+                .encodeToString(Files.readAllBytes(Path.of(admin.getCaCertFile())));
+    Path file = Files.createTempFile("zeromesh-operator-kubeconfig-", ".yaml");
+    file.toFile().deleteOnExit();
+    Files.writeString(
+        file,
+        """
+        apiVersion: v1
+        kind: Config
+        clusters:
+          - name: kube-api-test
+            cluster: {server: "%s", certificate-authority-data: "%s"}
+        users:
+          - name: operator
+            user: {token: "%s"}
+        contexts:
+          - name: operator
+            context: {cluster: kube-api-test, user: operator, namespace: "%s"}
+        current-context: operator
+        """
+            .formatted(admin.getMasterUrl(), ca, token, namespace));
+    return file;
+  }
+
+  /** The log's ERROR lines (its stack traces are long), then its last lines. */
+  private static String tail(Path log) throws IOException {
+    List<String> lines = Files.readAllLines(log);
+    List<String> errors =
+        lines.stream().filter(l -> l.contains(" ERROR ") || l.contains("Forbidden")).toList();
+    return String.join("\n", errors.subList(0, Math.min(errors.size(), 20)))
+        + "\n...\n"
+        + String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+  }
+
   private static Release install(String release, String namespace, String valuesYaml) {
     var install =
         new Helm(ChartFixture.chartDir())
@@ -249,9 +508,8 @@ class ChartInstallIT {
   private static void uninstall(String release, String namespace) {
     Helm.uninstall(release).withNamespace(namespace).withKubeConfigContents(kubeconfig).call();
     assertTrue(
-        client.rbac().clusterRoles().withName(release + "-zeromesh-operator-crd-reader").get()
-            == null,
-        "helm uninstall left the crd-reader ClusterRole of " + release);
+        client.rbac().clusterRoles().withName(release + "-zeromesh-operator-secrets").get() == null,
+        "helm uninstall left the Secrets ClusterRole of " + release);
   }
 
   private static void assertCrdsEstablished() {
@@ -282,10 +540,50 @@ class ChartInstallIT {
   }
 
   private static List<Permission> leaseAccess() {
-    return List.of(
-        new Permission("coordination.k8s.io", "leases", "get"),
-        new Permission("coordination.k8s.io", "leases", "create"),
-        new Permission("coordination.k8s.io", "leases", "update"));
+    return List.copyOf(OperatorRbac.LEADER_ELECTION.keySet());
+  }
+
+  /**
+   * The Secret calls of the operator's code, made as its ServiceAccount: server-side apply of a
+   * generated keypair Secret (which creates it), a second apply (which patches it), the label-
+   * selected list of the informer, a get by name and the delete; a PUT (update) is refused.
+   */
+  private static void assertSecretCallsOfTheCode(
+      String operatorNamespace, String serviceAccount, String namespace) {
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+        .serverSideApply();
+    serviceAccountUser(operatorNamespace, serviceAccount); // it exists
+    try (KubernetesClient operator = impersonating(operatorNamespace, serviceAccount)) {
+      Secret keys =
+          new SecretBuilder()
+              .withNewMetadata()
+              .withName("orders-broker-curve")
+              .withNamespace(namespace)
+              .addToLabels("app.kubernetes.io/managed-by", "zeromesh-operator")
+              .endMetadata()
+              .addToStringData("server.pub", "public")
+              .build();
+      var secrets = operator.secrets().inNamespace(namespace);
+      secrets.resource(keys).fieldManager("zeromesh-operator").forceConflicts().serverSideApply();
+      keys.getStringData().put("server.pub", "rotated");
+      secrets.resource(keys).fieldManager("zeromesh-operator").forceConflicts().serverSideApply();
+      assertEquals(
+          1,
+          secrets
+              .withLabel("app.kubernetes.io/managed-by", "zeromesh-operator")
+              .list()
+              .getItems()
+              .size());
+      Secret stored = secrets.withName("orders-broker-curve").get();
+      assertNotNull(stored);
+      KubernetesClientException put =
+          assertThrows(KubernetesClientException.class, () -> secrets.resource(stored).update());
+      assertEquals(403, put.getCode(), put.getMessage());
+      assertFalse(secrets.withName("orders-broker-curve").delete().isEmpty());
+    }
   }
 
   private static String serviceAccountUser(String namespace, String name) {
@@ -307,6 +605,121 @@ class ChartInstallIT {
         "the API server denies " + user + " in namespace '" + namespace + "': " + denied);
   }
 
+  /**
+   * The operator's children carry a controller owner reference with blockOwnerDeletion; under the
+   * OwnerReferencesPermissionEnforcement admission plugin creating one needs update on the owner's
+   * finalizers, which is why the chart keeps that one verb. Without it the same create is refused.
+   */
+  private static void assertOwnedChildrenNeedTheFinalizersRule(
+      String operatorNamespace, String serviceAccount, String namespace) {
+    GenericKubernetesResource broker =
+        client
+            .genericKubernetesResources("zeromesh.io/v1alpha1", "ZmqBroker")
+            .inNamespace(namespace)
+            .resource(
+                new GenericKubernetesResourceBuilder()
+                    .withApiVersion("zeromesh.io/v1alpha1")
+                    .withKind("ZmqBroker")
+                    .withNewMetadata()
+                    .withName("orders")
+                    .withNamespace(namespace)
+                    .endMetadata()
+                    .withAdditionalProperties(Map.of("spec", Map.of()))
+                    .build())
+            .create();
+    // A ServiceAccount that may create Services but not update the brokers' finalizers.
+    String other = "no-finalizers";
+    client
+        .serviceAccounts()
+        .inNamespace(namespace)
+        .resource(
+            new ServiceAccountBuilder().withNewMetadata().withName(other).endMetadata().build())
+        .create();
+    client
+        .rbac()
+        .roles()
+        .inNamespace(namespace)
+        .resource(
+            new RoleBuilder()
+                .withNewMetadata()
+                .withName(other)
+                .endMetadata()
+                .addNewRule()
+                .withApiGroups("")
+                .withResources("services")
+                .withVerbs("create")
+                .endRule()
+                .build())
+        .create();
+    client
+        .rbac()
+        .roleBindings()
+        .inNamespace(namespace)
+        .resource(
+            new RoleBindingBuilder()
+                .withNewMetadata()
+                .withName(other)
+                .endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "Role", other)
+                .addNewSubject()
+                .withKind("ServiceAccount")
+                .withName(other)
+                .withNamespace(namespace)
+                .endSubject()
+                .build())
+        .create();
+    try (KubernetesClient operator = impersonating(operatorNamespace, serviceAccount);
+        KubernetesClient without = impersonating(namespace, other)) {
+      assertNotNull(
+          operator.services().inNamespace(namespace).resource(owned(broker, "a")).create());
+      KubernetesClientException refused =
+          assertThrows(
+              KubernetesClientException.class,
+              () ->
+                  without.services().inNamespace(namespace).resource(owned(broker, "b")).create());
+      assertTrue(
+          refused.getMessage().contains("blockOwnerDeletion"),
+          "refused for another reason: " + refused.getMessage());
+    } finally {
+      client.resource(broker).delete();
+    }
+  }
+
+  private static Service owned(GenericKubernetesResource owner, String name) {
+    return new ServiceBuilder()
+        .withNewMetadata()
+        .withName(owner.getMetadata().getName() + "-" + name)
+        .addNewOwnerReference()
+        .withApiVersion(owner.getApiVersion())
+        .withKind(owner.getKind())
+        .withName(owner.getMetadata().getName())
+        .withUid(owner.getMetadata().getUid())
+        .withController(true)
+        .withBlockOwnerDeletion(true)
+        .endOwnerReference()
+        .endMetadata()
+        .withNewSpec()
+        .addNewPort()
+        .withName("frontend")
+        .withPort(5559)
+        .endPort()
+        .endSpec()
+        .build();
+  }
+
+  private static KubernetesClient impersonating(String namespace, String serviceAccount) {
+    Config config = Config.fromKubeconfig(kubeconfig);
+    config.setImpersonateUsername("system:serviceaccount:" + namespace + ":" + serviceAccount);
+    config.setImpersonateGroups("system:serviceaccounts", "system:authenticated");
+    return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  private static void assertAllDenied(String user, List<Permission> permissions, String ns) {
+    List<String> allowed =
+        permissions.stream().filter(p -> allowed(user, p, ns)).map(Permission::toString).toList();
+    assertTrue(allowed.isEmpty(), "the API server allows " + user + " in '" + ns + "': " + allowed);
+  }
+
   private static void assertDenied(String user, Permission p, String namespace) {
     assertFalse(allowed(user, p, namespace), user + " may " + p + " in '" + namespace + "'");
   }
@@ -323,6 +736,7 @@ class ChartInstallIT {
             .withResource(resource[0])
             .withSubresource(resource.length > 1 ? resource[1] : null)
             .withVerb(p.verb())
+            .withName(p.name().isEmpty() ? null : p.name())
             .withNamespace(namespace)
             .endResourceAttributes()
             .endSpec()

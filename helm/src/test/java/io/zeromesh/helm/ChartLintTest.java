@@ -28,19 +28,26 @@ class ChartLintTest {
   }
 
   @Test
+  void lintsCleanWithEveryOptionalObjectOn(@TempDir Path dir) throws Exception {
+    // Lint reads the chart's own values only: lint a copy whose defaults turn on the
+    // ServiceMonitor, PodMonitor, PrometheusRule and dashboard, so their templates are linted too.
+    Path copy = copyOfChart(dir);
+    Path values = copy.resolve("values.yaml");
+    String on = Files.readString(values).replace("enabled: false", "enabled: true");
+    assertTrue(on.split("enabled: true", -1).length - 1 >= 4, "fewer optional objects than 4");
+    Files.writeString(values, on);
+    LintResult result = new Helm(copy).lint().strict().call();
+    assertFalse(result.isFailed(), "helm lint --strict failed: " + result.getMessages());
+    assertTrue(
+        result.getMessages().stream()
+            .noneMatch(m -> m.contains("[ERROR]") || m.contains("[WARNING]")),
+        "helm lint reported: " + result.getMessages());
+  }
+
+  @Test
   void lintCatchesABrokenChart(@TempDir Path dir) throws Exception {
     // The same linter on a copy with an unknown value key must fail, so the check above can fail.
-    Path copy = dir.resolve("zeromesh-operator");
-    try (var files = Files.walk(ChartFixture.chartDir())) {
-      for (Path source : (Iterable<Path>) files::iterator) {
-        Path target = copy.resolve(ChartFixture.chartDir().relativize(source).toString());
-        if (Files.isDirectory(source)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(source, target);
-        }
-      }
-    }
+    Path copy = copyOfChart(dir);
     Files.writeString(copy.resolve("values.yaml"), "\nnotAKey: 1\n", StandardOpenOption.APPEND);
     LintResult result = new Helm(copy).lint().strict().call();
     assertTrue(result.isFailed(), "lint accepted an unknown key: " + result.getMessages());
@@ -63,6 +70,21 @@ class ChartLintTest {
           "the comment of values.yaml line " + (i + 1) + " gives no example: " + line);
     }
     assertTrue(keys > 20, "values.yaml has only " + keys + " keys: did the parsing break?");
+  }
+
+  private static Path copyOfChart(Path dir) throws Exception {
+    Path copy = dir.resolve("zeromesh-operator");
+    try (var files = Files.walk(ChartFixture.chartDir())) {
+      for (Path source : (Iterable<Path>) files::iterator) {
+        Path target = copy.resolve(ChartFixture.chartDir().relativize(source).toString());
+        if (Files.isDirectory(source)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(source, target);
+        }
+      }
+    }
+    return copy;
   }
 
   /** The comment right above the key, or above the nearest enclosing key that has one. */

@@ -140,9 +140,9 @@ class ChartRenderTest {
         Set.of(
             "ServiceAccount/zeromesh-operator",
             "ClusterRole/zeromesh-operator",
-            "ClusterRole/zeromesh-operator-crd-reader",
+            "ClusterRole/zeromesh-operator-secrets",
             "ClusterRoleBinding/zeromesh-operator",
-            "ClusterRoleBinding/zeromesh-operator-crd-reader",
+            "ClusterRoleBinding/zeromesh-operator-secrets",
             "Role/zeromesh-operator-leader-election",
             "RoleBinding/zeromesh-operator-leader-election",
             "Service/zeromesh-operator-metrics",
@@ -211,9 +211,8 @@ class ChartRenderTest {
     assertEquals("team-a,team-b", m.operatorEnv().get("QUARKUS_OPERATOR_SDK_NAMESPACES"));
     assertTrue(m.find("ClusterRole", RELEASE).isEmpty(), "no cluster-wide operator role");
     assertTrue(m.find("ClusterRoleBinding", RELEASE).isEmpty());
-    // CRD read access stays cluster-wide: the operator checks its CRDs at startup.
-    assertNotNull(m.get("ClusterRole", RELEASE + "-crd-reader"));
-    assertNotNull(m.get("ClusterRoleBinding", RELEASE + "-crd-reader"));
+    // Nothing cluster-wide at all: the CRD check is off, Secrets are in the Roles.
+    assertTrue(m.ofKind("ClusterRole").isEmpty(), "a ClusterRole although namespaced");
 
     for (String namespace : List.of("team-a", "team-b")) {
       Map<String, Object> role =

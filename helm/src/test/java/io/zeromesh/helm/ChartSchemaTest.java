@@ -28,6 +28,13 @@ class ChartSchemaTest {
           invalid namespace name           | watchNamespaces: [Team_A]                   | watchNamespaces
           env var without a name           | extraEnv: [{value: x}]                      | name
           unknown security context field   | securityContext: {runAsRoot: true}          | runAsRoot
+          typo in the PodMonitor           | metrics: {podMonitor: {enable: true}}       | enable
+          typo in the PrometheusRule       | metrics: {prometheusRule: {enabeld: true}}  | enabeld
+          alert duration without a unit    | metrics: {prometheusRule: {dropsFor: "10"}} | dropsFor
+          negative drop threshold          | metrics: {prometheusRule: {dropsPerSecond: -1}} | dropsPerSecond
+          typo in the dashboard            | metrics: {dashboard: {lable: x}}            | lable
+          dashboard label value with space | metrics: {dashboard: {labelValue: "a b"}}   | labelValue
+          dashboard namespace not a name   | metrics: {dashboard: {namespace: Mon_1}}    | namespace
           """)
   void rejects(String what, String values, String offendingKey) {
     IllegalStateException e =
@@ -48,6 +55,9 @@ class ChartSchemaTest {
           documented example: resources         | resources: {requests: {cpu: 200m, memory: 384Mi}, limits: {memory: 768Mi}}
           documented example: extraEnv          | extraEnv: [{name: JAVA_TOOL_OPTIONS, value: -XX:MaxRAMPercentage=60}]
           no size limit on /tmp                 | tmpDir: {sizeLimit: ""}
+          documented example: PodMonitor        | metrics: {podMonitor: {enabled: true, labels: {release: kube-prometheus-stack}, interval: 15s, scrapeTimeout: 5s}}
+          documented example: PrometheusRule    | metrics: {prometheusRule: {enabled: true, deviceDownFor: 5m, dropsPerSecond: 10, dropsFor: 30m, workersUnavailableFor: 30m, reconcileErrorsFor: 30m}}
+          documented example: dashboard         | metrics: {dashboard: {enabled: true, namespace: monitoring, label: grafana_dashboard, labelValue: "true", annotations: {grafana_folder: Messaging}}}
           """)
   void accepts(String what, String values) {
     assertFalse(ChartFixture.renderText(values + "\n").isBlank(), what);

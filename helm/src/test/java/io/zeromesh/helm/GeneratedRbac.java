@@ -64,8 +64,16 @@ final class GeneratedRbac {
     return List.copyOf(new TreeSet<>(required)); // several roles repeat a rule
   }
 
-  /** One verb on one resource of one API group. */
-  record Permission(String group, String resource, String verb) implements Comparable<Permission> {
+  /**
+   * One verb on one resource of one API group; {@code name} is a single object's name (a rule's
+   * resourceNames) or empty for every object of the resource.
+   */
+  record Permission(String group, String resource, String verb, String name)
+      implements Comparable<Permission> {
+
+    Permission(String group, String resource, String verb) {
+      this(group, resource, verb, "");
+    }
 
     static List<Permission> expand(List<Map<String, Object>> rules) {
       List<Permission> result = new ArrayList<>();
@@ -76,18 +84,35 @@ final class GeneratedRbac {
         List<String> groups = at(rule, "apiGroups");
         List<String> resources = at(rule, "resources");
         List<String> verbs = at(rule, "verbs");
+        List<String> names = at(rule, "resourceNames");
         if (groups == null || resources == null || verbs == null) {
           continue; // nonResourceURLs rules: the operator needs none
         }
         for (String group : groups) {
           for (String resource : resources) {
             for (String verb : verbs) {
-              result.add(new Permission(group, resource, verb));
+              if (names == null || names.isEmpty()) {
+                result.add(new Permission(group, resource, verb));
+              } else {
+                names.forEach(n -> result.add(new Permission(group, resource, verb, n)));
+              }
             }
           }
         }
       }
       return result;
+    }
+
+    /** Whether a granted permission allows this one (wildcards, and any name for a named one). */
+    boolean coveredBy(Permission granted) {
+      return matches(granted.group, group)
+          && matches(granted.resource, resource)
+          && matches(granted.verb, verb)
+          && (granted.name.isEmpty() || granted.name.equals(name));
+    }
+
+    private static boolean matches(String granted, String wanted) {
+      return granted.equals("*") || granted.equals(wanted);
     }
 
     @Override
@@ -97,7 +122,12 @@ final class GeneratedRbac {
 
     @Override
     public String toString() {
-      return (group.isEmpty() ? "core" : group) + "/" + resource + " " + verb;
+      return (group.isEmpty() ? "core" : group)
+          + "/"
+          + resource
+          + (name.isEmpty() ? "" : "[" + name + "]")
+          + " "
+          + verb;
     }
   }
 }

@@ -5,100 +5,159 @@ import static io.zeromesh.helm.ChartFixture.RELEASE;
 import static io.zeromesh.helm.ChartFixture.at;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.zeromesh.helm.ChartFixture.Manifests;
 import io.zeromesh.helm.GeneratedRbac.Permission;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The chart grants the operator's ServiceAccount everything the operator's own build says it needs:
- * the rules of the ClusterRoles and Roles that the Quarkus Operator SDK generates from the
- * reconcilers and their dependents into operator/target/kubernetes/kubernetes.yml. Permissions are
- * followed through the chart's bindings, so a role that exists but is not bound does not count.
- *
- * <p>QOSDK's manifest also binds the built-in `view` ClusterRole in the operator's namespace. The
- * chart does not: the operator reads nothing there but its Lease, which the leader-election Role
- * grants. Only roles defined in the generated file are compared.
+ * The chart grants the operator's ServiceAccount what the operator's code needs ({@link
+ * OperatorRbac}: the generated roles minus what the code never calls, plus what it needs beyond
+ * them), and nothing more: in every namespace when it watches all, in each watched namespace only
+ * when it watches a list, and the Lease in its own namespace. Permissions are followed through the
+ * chart's bindings, so a role that exists but is not bound does not count.
  */
 @Timeout(120)
 class RbacCoverageTest {
 
   private static final String SERVICE_ACCOUNT = RELEASE;
+  private static final String SCOPED = "watchNamespaces: [team-a, team-b]\n";
 
-  private static List<Permission> required;
+  private static Set<Permission> needed;
+  private static Set<Permission> neededWithLease;
 
   @BeforeAll
-  static void readGeneratedRbac() throws IOException {
-    required = GeneratedRbac.required();
+  static void readWhatTheOperatorNeeds() throws IOException {
+    needed = OperatorRbac.neededInReconciledNamespace();
+    neededWithLease = new TreeSet<>(needed);
+    neededWithLease.addAll(OperatorRbac.LEADER_ELECTION.keySet());
   }
 
   @Test
-  void clusterWideInstallGrantsEveryGeneratedPermission() {
+  void clusterWideInstallGrantsWhatTheCodeNeedsAndNothingMore() {
     Manifests m = ChartFixture.render();
-    Set<Permission> granted = effective(m, "some-namespace");
-    assertCovers(granted, required, "watching all namespaces");
+    assertCovers(effective(m, "some-namespace"), needed, "watching all namespaces");
+    assertWithin(effective(m, "some-namespace"), needed, "watching all namespaces");
+    assertCovers(effective(m, NAMESPACE), OperatorRbac.LEADER_ELECTION.keySet(), NAMESPACE);
+    assertWithin(effective(m, NAMESPACE), neededWithLease, "in the operator's namespace");
+    assertWithin(effectiveClusterScoped(m), needed, "through ClusterRoleBindings");
   }
 
   @Test
-  void namespacedInstallGrantsEveryGeneratedPermissionInEachWatchedNamespace() {
-    Manifests m = ChartFixture.render("watchNamespaces: [team-a, team-b]\n");
+  void namespacedInstallGrantsWhatTheCodeNeedsInEachWatchedNamespaceOnly() {
+    Manifests m = ChartFixture.render(SCOPED);
     for (String namespace : List.of("team-a", "team-b")) {
-      assertCovers(effective(m, namespace), required, "in watched namespace " + namespace);
+      assertCovers(effective(m, namespace), needed, "in watched namespace " + namespace);
+      assertWithin(effective(m, namespace), needed, "in watched namespace " + namespace);
     }
-    // ...and nothing about the custom resources anywhere else.
-    Set<Permission> elsewhere = effective(m, "not-watched");
+    assertWithin(effective(m, "not-watched"), Set.of(), "in an unwatched namespace");
+    assertWithin(
+        effective(m, NAMESPACE), OperatorRbac.LEADER_ELECTION.keySet(), "in its own namespace");
+    assertTrue(m.ofKind("ClusterRole").isEmpty(), "a ClusterRole in namespaced mode");
+    assertTrue(m.ofKind("ClusterRoleBinding").isEmpty(), "a ClusterRoleBinding in namespaced mode");
+  }
+
+  @Test
+  void noDroppedPermissionIsGrantedInEitherMode() {
+    for (String values : new String[] {null, SCOPED}) {
+      Manifests m = ChartFixture.render(values);
+      for (String namespace : List.of("team-a", "some-namespace", NAMESPACE)) {
+        Set<Permission> granted = effective(m, namespace);
+        List<String> leaked =
+            OperatorRbac.DROPPED.entrySet().stream()
+                .filter(d -> granted.stream().anyMatch(g -> d.getKey().coveredBy(g)))
+                .map(d -> d.getKey() + " (" + d.getValue() + ")")
+                .toList();
+        assertTrue(leaked.isEmpty(), "granted in " + namespace + " with " + values + ": " + leaked);
+      }
+    }
+  }
+
+  @Test
+  void secretsAreNeverInTheClusterWideOperatorRoleAndNeverClusterWideWhenNamespaced() {
+    Manifests all = ChartFixture.render();
     assertFalse(
-        elsewhere.stream().anyMatch(p -> p.group().equals("zeromesh.io")),
-        "the operator can touch custom resources in an unwatched namespace: " + elsewhere);
-  }
+        Permission.expand(at(all.get("ClusterRole", RELEASE), "rules")).stream()
+            .anyMatch(p -> p.resource().equals("secrets")),
+        "Secrets belong in their own role");
+    List<Permission> secrets =
+        Permission.expand(at(all.get("ClusterRole", RELEASE + "-secrets"), "rules"));
+    assertEquals(
+        Set.of("get", "list", "watch", "create", "patch", "delete"),
+        secrets.stream().map(Permission::verb).collect(Collectors.toSet()));
 
-  @Test
-  void chartGrantsNothingTheOperatorDoesNotNeed() {
-    // Least privilege: the operator's role holds the generated rules and nothing else. (The
-    // leader-election Role and the CRD reader are separate roles with their own reasons.)
-    Manifests m = ChartFixture.render();
-    Set<Permission> operatorRole = new TreeSet<>(rulesOf(m, "ClusterRole", RELEASE, null));
-    operatorRole.removeAll(required);
-    assertTrue(
-        operatorRole.isEmpty(),
-        "the chart's operator role grants what the operator's generated RBAC does not ask for: "
-            + operatorRole
-            + ". Remove it from zeromesh-operator.namespacedRules in _helpers.tpl.");
-  }
-
-  @Test
-  void leaderElectionCanTakeTheLeaseInTheOperatorNamespace() {
-    Set<Permission> granted = effective(ChartFixture.render(), NAMESPACE);
-    for (String verb : List.of("get", "create", "update")) {
-      assertTrue(
-          granted.contains(new Permission("coordination.k8s.io", "leases", verb)),
-          "leases " + verb + " missing in " + NAMESPACE);
+    Manifests scoped = ChartFixture.render(SCOPED);
+    for (String kind : List.of("ClusterRole", "ClusterRoleBinding")) {
+      assertTrue(scoped.ofKind(kind).isEmpty(), kind + " rendered although namespaced");
     }
+    assertTrue(
+        effective(scoped, "team-a").contains(new Permission("", "secrets", "get")),
+        "a watched namespace's Role grants the Secrets");
+  }
+
+  @Test
+  void crdReaderOnlyWhenTheSdkChecksCrds() {
+    assertTrue(ChartFixture.render().find("ClusterRole", RELEASE + "-crd-reader").isEmpty());
+    Manifests m =
+        ChartFixture.render(
+            SCOPED + "extraEnv: [{name: QUARKUS_OPERATOR_SDK_CRD_VALIDATE, value: \"true\"}]\n");
+    assertEquals(
+        Set.of(
+            new Permission("apiextensions.k8s.io", "customresourcedefinitions", "get"),
+            new Permission("apiextensions.k8s.io", "customresourcedefinitions", "list")),
+        effectiveClusterScoped(m));
+  }
+
+  @Test
+  void leaderElectionOffDropsTheLease() {
     Set<Permission> withoutElection =
         effective(ChartFixture.render("leaderElection: {enabled: false}\n"), NAMESPACE);
-    assertFalse(
-        withoutElection.contains(new Permission("coordination.k8s.io", "leases", "create")));
+    assertTrue(
+        withoutElection.stream().noneMatch(p -> p.resource().equals("leases")),
+        "" + withoutElection);
   }
 
   @Test
-  void coverageCheckFailsWhenARuleIsMissing() {
-    // The same comparison must notice a gap: drop the Deployment rules and expect a failure.
+  void everyRuleSaysWhyTheCodeNeedsIt() {
+    for (String values : new String[] {null, SCOPED}) {
+      List<String> lines = ChartFixture.renderText(values).lines().toList();
+      int rules = 0;
+      for (int i = 0; i < lines.size(); i++) {
+        if (lines.get(i).trim().startsWith("- apiGroups:")) {
+          rules++;
+          assertTrue(
+              i > 0 && lines.get(i - 1).trim().startsWith("#"),
+              "rule without a comment saying why: line " + (i + 1) + " of the rendering");
+        }
+      }
+      assertTrue(rules >= 9, "only " + rules + " rules rendered");
+    }
+  }
+
+  @Test
+  void theChecksFailOnAMissingAndOnAnExtraPermission() {
     Set<Permission> granted = new TreeSet<>(effective(ChartFixture.render(), "some-namespace"));
     granted.removeIf(p -> p.resource().equals("deployments"));
-    List<Permission> needsDeployments = List.of(new Permission("apps", "deployments", "create"));
-    AssertionError error =
-        org.junit.jupiter.api.Assertions.assertThrows(
-            AssertionError.class, () -> assertCovers(granted, needsDeployments, "mutated"));
-    assertTrue(error.getMessage().contains("apps/deployments create"), error.getMessage());
+    AssertionError missing =
+        assertThrows(AssertionError.class, () -> assertCovers(granted, needed, "mutated"));
+    assertTrue(missing.getMessage().contains("apps/deployments create"), missing.getMessage());
+
+    granted.add(new Permission("", "configmaps", "get"));
+    AssertionError extra =
+        assertThrows(AssertionError.class, () -> assertWithin(granted, needed, "mutated"));
+    assertTrue(extra.getMessage().contains("core/configmaps get"), extra.getMessage());
   }
 
   /**
@@ -106,19 +165,25 @@ class RbacCoverageTest {
    * ClusterRoleBindings, plus rules of Roles (or ClusterRoles) bound by RoleBindings there.
    */
   static Set<Permission> effective(Manifests m, String namespace) {
-    Set<Permission> granted = new TreeSet<>();
-    for (Map<String, Object> binding : m.ofKind("ClusterRoleBinding")) {
-      if (bindsServiceAccount(binding)) {
-        assertEquals("ClusterRole", at(binding, "roleRef", "kind"));
-        granted.addAll(rulesOf(m, "ClusterRole", at(binding, "roleRef", "name"), null));
-      }
-    }
+    Set<Permission> granted = new TreeSet<>(effectiveClusterScoped(m));
     for (Map<String, Object> binding : m.ofKind("RoleBinding")) {
       if (namespace.equals(at(binding, "metadata", "namespace")) && bindsServiceAccount(binding)) {
         String kind = at(binding, "roleRef", "kind");
         granted.addAll(
             rulesOf(
                 m, kind, at(binding, "roleRef", "name"), "Role".equals(kind) ? namespace : null));
+      }
+    }
+    return granted;
+  }
+
+  /** Rules of the ClusterRoles bound cluster-wide: they apply everywhere. */
+  static Set<Permission> effectiveClusterScoped(Manifests m) {
+    Set<Permission> granted = new TreeSet<>();
+    for (Map<String, Object> binding : m.ofKind("ClusterRoleBinding")) {
+      if (bindsServiceAccount(binding)) {
+        assertEquals("ClusterRole", at(binding, "roleRef", "kind"));
+        granted.addAll(rulesOf(m, "ClusterRole", at(binding, "roleRef", "name"), null));
       }
     }
     return granted;
@@ -146,18 +211,12 @@ class RbacCoverageTest {
     return Permission.expand(at(role, "rules"));
   }
 
-  private static void assertCovers(
-      Set<Permission> granted, List<Permission> needed, String situation) {
+  /** Every needed permission is granted. */
+  static void assertCovers(
+      Set<Permission> granted, Collection<Permission> needed, String situation) {
     List<String> missing = new ArrayList<>();
     for (Permission p : needed) {
-      boolean covered =
-          granted.stream()
-              .anyMatch(
-                  g ->
-                      (g.group().equals(p.group()) || g.group().equals("*"))
-                          && (g.resource().equals(p.resource()) || g.resource().equals("*"))
-                          && (g.verb().equals(p.verb()) || g.verb().equals("*")));
-      if (!covered) {
+      if (granted.stream().noneMatch(p::coveredBy)) {
         missing.add(p.toString());
       }
     }
@@ -165,9 +224,23 @@ class RbacCoverageTest {
         missing.isEmpty(),
         "the chart does not grant, "
             + situation
-            + ", what the operator's generated RBAC asks for: "
+            + ", what the operator needs: "
             + new TreeSet<>(missing)
-            + ". Add it to zeromesh-operator.namespacedRules in _helpers.tpl (or to the crd-reader"
-            + " ClusterRole for cluster-scoped resources).");
+            + ". Add it to zeromesh-operator.namespacedRules in _helpers.tpl, with its reason.");
+  }
+
+  /** Nothing is granted beyond what is needed (exactly: a wildcard or wider name is extra). */
+  static void assertWithin(
+      Set<Permission> granted, Collection<Permission> needed, String situation) {
+    Set<Permission> extra = new TreeSet<>(granted);
+    extra.removeAll(needed);
+    assertTrue(
+        extra.isEmpty(),
+        "the chart grants, "
+            + situation
+            + ", what the operator does not need: "
+            + extra
+            + ". Remove it from the chart's roles, or add it to OperatorRbac.ADDED with the reason"
+            + " the code needs it.");
   }
 }
