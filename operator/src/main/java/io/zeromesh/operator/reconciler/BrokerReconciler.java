@@ -1,20 +1,19 @@
 package io.zeromesh.operator.reconciler;
 
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
-import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
+import io.zeromesh.operator.api.v1alpha1.WorkersStatus;
 import io.zeromesh.operator.api.v1alpha1.ZmqBroker;
-import io.zeromesh.operator.api.v1alpha1.ZmqBrokerStatus;
 import io.zeromesh.operator.resources.Labels;
 import io.zeromesh.operator.resources.OperatorDefaults;
 import jakarta.inject.Inject;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /** Reconciles a ZmqBroker into its device, Services, Secrets and workers. */
@@ -61,22 +60,11 @@ import java.util.concurrent.TimeUnit;
     apiGroups = "zeromesh.io",
     resources = {"zmqforwarders", "zmqpipelinestages"},
     verbs = {"get", "list", "watch"})
-public class BrokerReconciler implements Reconciler<ZmqBroker> {
-  private final OperatorDefaults defaults;
-
+public class BrokerReconciler extends DeviceReconciler<ZmqBroker, WorkersStatus>
+    implements Reconciler<ZmqBroker> {
   @Inject
   public BrokerReconciler(OperatorDefaults defaults) {
-    this.defaults = defaults;
-  }
-
-  @Override
-  public UpdateControl<ZmqBroker> reconcile(ZmqBroker resource, Context<ZmqBroker> context) {
-    return DeviceReconciliation.reconcile(
-        resource,
-        context,
-        defaults,
-        References.lookup(context, false, false),
-        ZmqBrokerStatus::new);
+    super(defaults, WorkersStatus::new, Set.of());
   }
 
   @KubernetesDependent(informer = @Informer(labelSelector = Labels.BROKER_DEVICE_SELECTOR))

@@ -12,8 +12,8 @@ import io.zeromesh.operator.api.v1alpha1.ZmqDevice;
 import io.zeromesh.operator.resources.CurveKeys;
 import io.zeromesh.operator.resources.CurveSecretBuilder;
 import io.zeromesh.operator.resources.DeviceDeploymentBuilder;
-import io.zeromesh.operator.resources.DeviceNames;
 import io.zeromesh.operator.resources.DeviceNetworkPolicyBuilder;
+import io.zeromesh.operator.resources.DeviceResources;
 import io.zeromesh.operator.resources.DeviceServiceBuilder;
 import io.zeromesh.operator.resources.WorkerDeploymentBuilder;
 import io.zeromesh.operator.resources.WorkerDisruptionBudgetBuilder;
@@ -47,7 +47,7 @@ final class Dependents {
 
     @Override
     protected ResourceID targetSecondaryResourceID(P primary, Context<P> context) {
-      return id(primary, DeviceNames.of(primary).curveSecret());
+      return id(primary, DeviceResources.of(primary).curveSecret());
     }
 
     @Override
@@ -74,7 +74,7 @@ final class Dependents {
 
     @Override
     protected ResourceID targetSecondaryResourceID(P primary, Context<P> context) {
-      return id(primary, DeviceNames.of(primary).frontendService());
+      return id(primary, DeviceResources.of(primary).frontendService());
     }
 
     @Override
@@ -91,7 +91,7 @@ final class Dependents {
 
     @Override
     protected ResourceID targetSecondaryResourceID(P primary, Context<P> context) {
-      return id(primary, DeviceNames.of(primary).backendService());
+      return id(primary, DeviceResources.of(primary).backendService());
     }
 
     @Override
@@ -108,7 +108,7 @@ final class Dependents {
 
     @Override
     protected ResourceID targetSecondaryResourceID(P primary, Context<P> context) {
-      return id(primary, DeviceNames.of(primary).deviceDeployment());
+      return id(primary, DeviceResources.of(primary).deviceDeployment());
     }
 
     @Override
@@ -127,7 +127,7 @@ final class Dependents {
 
     @Override
     protected ResourceID targetSecondaryResourceID(P primary, Context<P> context) {
-      return id(primary, DeviceNames.of(primary).workerDeployment());
+      return id(primary, DeviceResources.of(primary).workerDeployment());
     }
 
     @Override
@@ -145,7 +145,7 @@ final class Dependents {
 
     @Override
     protected ResourceID targetSecondaryResourceID(P primary, Context<P> context) {
-      return id(primary, DeviceNames.of(primary).workerDisruptionBudget());
+      return id(primary, DeviceResources.of(primary).workerDisruptionBudget());
     }
 
     @Override
@@ -162,7 +162,7 @@ final class Dependents {
 
     @Override
     protected ResourceID targetSecondaryResourceID(P primary, Context<P> context) {
-      return id(primary, DeviceNames.of(primary).networkPolicy());
+      return id(primary, DeviceResources.of(primary).networkPolicy());
     }
 
     @Override

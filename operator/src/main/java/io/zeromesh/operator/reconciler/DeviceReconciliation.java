@@ -13,7 +13,7 @@ import io.zeromesh.operator.api.v1alpha1.ZmqDevice;
 import io.zeromesh.operator.resources.ConfigHash;
 import io.zeromesh.operator.resources.CurveKeys;
 import io.zeromesh.operator.resources.CurveSecretBuilder;
-import io.zeromesh.operator.resources.DeviceNames;
+import io.zeromesh.operator.resources.DeviceResources;
 import io.zeromesh.operator.resources.OperatorDefaults;
 import io.zeromesh.operator.resources.ReferenceResolver;
 import io.zeromesh.operator.resources.ResolvedReferences;
@@ -109,7 +109,7 @@ final class DeviceReconciliation {
     if (!CurveSecretBuilder.generated(resource.deviceSpec())) {
       return null;
     }
-    String name = DeviceNames.of(resource).curveSecret();
+    String name = DeviceResources.of(resource).curveSecret();
     return context
         .getSecondaryResourcesAsStream(Secret.class)
         .filter(s -> name.equals(s.getMetadata().getName()))
@@ -120,7 +120,7 @@ final class DeviceReconciliation {
   }
 
   private static ObservedChildren observe(ZmqDevice resource, Context<?> context) {
-    DeviceNames names = DeviceNames.of(resource);
+    DeviceResources names = DeviceResources.of(resource);
     return new ObservedChildren(
         named(context, Deployment.class, names.deviceDeployment()),
         named(context, Deployment.class, names.workerDeployment()),

@@ -1,23 +1,20 @@
 package io.zeromesh.operator.reconciler;
 
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
-import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
-import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
+import io.zeromesh.operator.api.v1alpha1.DeviceKind;
 import io.zeromesh.operator.api.v1alpha1.ZmqForwarder;
 import io.zeromesh.operator.api.v1alpha1.ZmqForwarderStatus;
 import io.zeromesh.operator.resources.Labels;
 import io.zeromesh.operator.resources.OperatorDefaults;
 import jakarta.inject.Inject;
-import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /** Reconciles a ZmqForwarder into its device, Services, Secrets. */
@@ -57,31 +54,11 @@ import java.util.concurrent.TimeUnit;
     apiGroups = "zeromesh.io",
     resources = {"zmqforwarders", "zmqpipelinestages"},
     verbs = {"get", "list", "watch"})
-public class ForwarderReconciler implements Reconciler<ZmqForwarder> {
-  private final OperatorDefaults defaults;
-
+public class ForwarderReconciler extends DeviceReconciler<ZmqForwarder, ZmqForwarderStatus>
+    implements Reconciler<ZmqForwarder> {
   @Inject
   public ForwarderReconciler(OperatorDefaults defaults) {
-    this.defaults = defaults;
-  }
-
-  @Override
-  public UpdateControl<ZmqForwarder> reconcile(
-      ZmqForwarder resource, Context<ZmqForwarder> context) {
-    return DeviceReconciliation.reconcile(
-        resource,
-        context,
-        defaults,
-        References.lookup(context, true, false),
-        ZmqForwarderStatus::new);
-  }
-
-  @Override
-  public List<EventSource<?, ZmqForwarder>> prepareEventSources(
-      EventSourceContext<ZmqForwarder> context) {
-    return List.of(
-        References.eventSource(
-            context, ZmqForwarder.class, References.FORWARDERS, References::forwarders));
+    super(defaults, ZmqForwarderStatus::new, Set.of(DeviceKind.FORWARDER));
   }
 
   @KubernetesDependent(informer = @Informer(labelSelector = Labels.FORWARDER_DEVICE_SELECTOR))

@@ -1,24 +1,20 @@
 package io.zeromesh.operator.reconciler;
 
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
-import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
-import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
-import io.zeromesh.operator.api.v1alpha1.ZmqForwarder;
+import io.zeromesh.operator.api.v1alpha1.DeviceKind;
+import io.zeromesh.operator.api.v1alpha1.WorkersStatus;
 import io.zeromesh.operator.api.v1alpha1.ZmqPipelineStage;
-import io.zeromesh.operator.api.v1alpha1.ZmqPipelineStageStatus;
 import io.zeromesh.operator.resources.Labels;
 import io.zeromesh.operator.resources.OperatorDefaults;
 import jakarta.inject.Inject;
-import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /** Reconciles a ZmqPipelineStage into its device, Services, Secrets and workers. */
@@ -65,33 +61,11 @@ import java.util.concurrent.TimeUnit;
     apiGroups = "zeromesh.io",
     resources = {"zmqforwarders", "zmqpipelinestages"},
     verbs = {"get", "list", "watch"})
-public class StageReconciler implements Reconciler<ZmqPipelineStage> {
-  private final OperatorDefaults defaults;
-
+public class StageReconciler extends DeviceReconciler<ZmqPipelineStage, WorkersStatus>
+    implements Reconciler<ZmqPipelineStage> {
   @Inject
   public StageReconciler(OperatorDefaults defaults) {
-    this.defaults = defaults;
-  }
-
-  @Override
-  public UpdateControl<ZmqPipelineStage> reconcile(
-      ZmqPipelineStage resource, Context<ZmqPipelineStage> context) {
-    return DeviceReconciliation.reconcile(
-        resource,
-        context,
-        defaults,
-        References.lookup(context, true, true),
-        ZmqPipelineStageStatus::new);
-  }
-
-  @Override
-  public List<EventSource<?, ZmqPipelineStage>> prepareEventSources(
-      EventSourceContext<ZmqPipelineStage> context) {
-    return List.of(
-        References.eventSource(
-            context, ZmqForwarder.class, References.FORWARDERS, References::forwarders),
-        References.eventSource(
-            context, ZmqPipelineStage.class, References.STAGES, References::stages));
+    super(defaults, WorkersStatus::new, Set.of(DeviceKind.FORWARDER, DeviceKind.PIPELINE_STAGE));
   }
 
   @KubernetesDependent(informer = @Informer(labelSelector = Labels.STAGE_DEVICE_SELECTOR))

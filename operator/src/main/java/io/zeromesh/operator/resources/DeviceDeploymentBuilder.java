@@ -16,7 +16,6 @@ import io.zeromesh.operator.api.v1alpha1.CurveSpec;
 import io.zeromesh.operator.api.v1alpha1.DeviceSpec;
 import io.zeromesh.operator.api.v1alpha1.SocketOptions;
 import io.zeromesh.operator.api.v1alpha1.ZmqDevice;
-import io.zeromesh.operator.api.v1alpha1.ZmqForwarderSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,7 +44,7 @@ public final class DeviceDeploymentBuilder {
       ResolvedReferences references,
       String secretsVersion) {
     DeviceSpec spec = device.deviceSpec();
-    DeviceNames names = DeviceNames.of(device);
+    DeviceResources names = DeviceResources.of(device);
     List<EnvVar> env = env(device, references);
     List<String> args = List.of(device.deviceKind().mode());
     String image = spec.getImage() != null ? spec.getImage() : defaults.brokerImage();
@@ -178,15 +177,10 @@ public final class DeviceDeploymentBuilder {
     }
     add(env, "ZEROMESH_LOG_LEVEL", spec.getLogLevel());
     add(env, "ZEROMESH_LOG_FORMAT", spec.getLogFormat());
-    if (spec instanceof ZmqForwarderSpec forwarder) {
-      if (!references.upstreams().isEmpty()) {
-        add(env, "ZEROMESH_UPSTREAMS", String.join(" ", references.upstreams()));
-      }
-      add(env, "ZEROMESH_LAST_VALUE_CACHE", forwarder.getLastValueCache());
-      add(env, "ZEROMESH_WELCOME_MESSAGE", forwarder.getWelcomeMessage());
-      add(env, "ZEROMESH_MIN_SUBSCRIBERS", forwarder.getMinSubscribers());
-      add(env, "ZEROMESH_START_GATE_BUFFER", forwarder.getStartGateBuffer());
+    if (!references.upstreams().isEmpty()) {
+      add(env, "ZEROMESH_UPSTREAMS", String.join(" ", references.upstreams()));
     }
+    spec.modeSettings().forEach((name, value) -> add(env, name, value));
     return env;
   }
 
@@ -196,7 +190,7 @@ public final class DeviceDeploymentBuilder {
     }
   }
 
-  private static List<Volume> volumes(DeviceSpec spec, DeviceNames names) {
+  private static List<Volume> volumes(DeviceSpec spec, DeviceResources names) {
     List<Volume> volumes = new ArrayList<>();
     volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
     if (spec.curveEnabled()) {

@@ -19,7 +19,7 @@ public final class DeviceServiceBuilder {
   /** The frontend Service, of the type the spec asks for. */
   public static Service frontend(ZmqDevice device) {
     DeviceSpec spec = device.deviceSpec();
-    DeviceNames names = DeviceNames.of(device);
+    DeviceResources names = DeviceResources.of(device);
     FrontendSpec frontend = spec.frontend();
     return new ServiceBuilder()
         .withMetadata(metadata(device, names.frontendService()))
@@ -42,7 +42,7 @@ public final class DeviceServiceBuilder {
   /** The ClusterIP Service of the backend and of the admin port (health, metrics). */
   public static Service backend(ZmqDevice device) {
     DeviceSpec spec = device.deviceSpec();
-    DeviceNames names = DeviceNames.of(device);
+    DeviceResources names = DeviceResources.of(device);
     return new ServiceBuilder()
         .withMetadata(metadata(device, names.backendService()))
         .withNewSpec()

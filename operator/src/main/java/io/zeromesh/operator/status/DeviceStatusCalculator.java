@@ -8,8 +8,7 @@ import io.zeromesh.operator.api.v1alpha1.DeviceSpec;
 import io.zeromesh.operator.api.v1alpha1.DeviceStatus;
 import io.zeromesh.operator.api.v1alpha1.Endpoints;
 import io.zeromesh.operator.api.v1alpha1.ZmqDevice;
-import io.zeromesh.operator.api.v1alpha1.ZmqPipelineStage;
-import io.zeromesh.operator.resources.DeviceNames;
+import io.zeromesh.operator.resources.DeviceResources;
 import io.zeromesh.operator.resources.Labels;
 import io.zeromesh.operator.resources.WorkerDeploymentBuilder;
 import java.util.ArrayList;
@@ -50,7 +49,7 @@ public final class DeviceStatusCalculator {
     Integer ready = null;
     String selector = null;
     String workers = null;
-    if (workersWanted || device instanceof ZmqPipelineStage) {
+    if (workersWanted || device.deviceKind().reportsIdleWorkers()) {
       DeploymentStatus s = observed.workers() == null ? null : observed.workers().getStatus();
       replicas = s == null || s.getReplicas() == null ? 0 : s.getReplicas();
       ready = s == null || s.getReadyReplicas() == null ? 0 : s.getReadyReplicas();
@@ -79,8 +78,8 @@ public final class DeviceStatusCalculator {
 
   private static Condition ready(
       ZmqDevice device, Deployment deployment, List<Condition> before, long generation) {
-    DeviceNames names = DeviceNames.of(device);
-    String frontend = names.frontendEndpoint(device.deviceSpec().frontend().getPort());
+    DeviceResources names = DeviceResources.of(device);
+    String frontend = names.frontendEndpoint();
     if (deployment == null) {
       return Conditions.condition(
           Conditions.READY,
@@ -144,7 +143,7 @@ public final class DeviceStatusCalculator {
 
   private static Endpoints endpoints(ZmqDevice device, ObservedChildren observed) {
     DeviceSpec spec = device.deviceSpec();
-    DeviceNames names = DeviceNames.of(device);
+    DeviceResources names = DeviceResources.of(device);
     Integer nodePort = null;
     if (observed.frontend() != null && observed.frontend().getSpec() != null) {
       nodePort =
@@ -155,10 +154,7 @@ public final class DeviceStatusCalculator {
               .findFirst()
               .orElse(null);
     }
-    return new Endpoints(
-        names.frontendEndpoint(spec.frontend().getPort()),
-        names.backendEndpoint(spec.backend().getPort()),
-        nodePort);
+    return new Endpoints(names.frontendEndpoint(), names.backendEndpoint(), nodePort);
   }
 
   private static long generation(ZmqDevice device) {

@@ -16,8 +16,8 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.zeromesh.operator.api.v1alpha1.CurveSpec;
 import io.zeromesh.operator.api.v1alpha1.ZmqBroker;
-import io.zeromesh.operator.resources.BrokerNames;
 import io.zeromesh.operator.resources.CurveKeys;
+import io.zeromesh.operator.resources.DeviceResources;
 import io.zeromesh.operator.testing.TestResources;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,7 +51,7 @@ class BrokerReconcilerIT {
                       s.setCurve(curve);
                     }))
             .create();
-    BrokerNames names = new BrokerNames(created);
+    DeviceResources names = DeviceResources.of(created);
 
     Deployment device = awaitPresent(() -> deployment(names.deviceDeployment()), "device");
     Deployment workers = awaitPresent(() -> deployment(names.workerDeployment()), "workers");

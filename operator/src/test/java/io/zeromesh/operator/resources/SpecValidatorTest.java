@@ -48,7 +48,8 @@ class SpecValidatorTest {
     String name =
         "x"
             .repeat(
-                DeviceNames.maxNameLength(io.zeromesh.operator.api.v1alpha1.DeviceKind.BROKER) + 1);
+                DeviceResources.maxNameLength(io.zeromesh.operator.api.v1alpha1.DeviceKind.BROKER)
+                    + 1);
     assertEquals(
         List.of(
             "metadata.name: at most 48 characters for a ZmqBroker (its Service names derive from it), got 49"),

@@ -10,8 +10,8 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
 import io.zeromesh.operator.api.v1alpha1.Endpoints;
+import io.zeromesh.operator.api.v1alpha1.WorkersStatus;
 import io.zeromesh.operator.api.v1alpha1.ZmqBroker;
-import io.zeromesh.operator.api.v1alpha1.ZmqBrokerStatus;
 import io.zeromesh.operator.api.v1alpha1.ZmqPipelineStage;
 import io.zeromesh.operator.testing.TestResources;
 import org.junit.jupiter.api.Test;
@@ -95,7 +95,7 @@ class DeviceStatusCalculatorTest {
     StatusValues before =
         DeviceStatusCalculator.compute(
             broker, Verdict.OK, new ObservedChildren(deployment(1, 1, 2, 2), null, null), null, T0);
-    ZmqBrokerStatus stored = before.applyTo(new ZmqBrokerStatus());
+    WorkersStatus stored = before.applyTo(new WorkersStatus());
     StatusValues after =
         DeviceStatusCalculator.compute(
             broker,
@@ -127,9 +127,9 @@ class DeviceStatusCalculatorTest {
 
   @Test
   void lastTransitionTimeStaysWhileTheStatusHolds() {
-    ZmqBrokerStatus stored =
+    WorkersStatus stored =
         DeviceStatusCalculator.compute(broker, Verdict.OK, ObservedChildren.NONE, null, T0)
-            .applyTo(new ZmqBrokerStatus());
+            .applyTo(new WorkersStatus());
     StatusValues later =
         DeviceStatusCalculator.compute(
             broker, Verdict.invalidSpec("spec.x: bad"), ObservedChildren.NONE, stored, T1);
@@ -140,9 +140,9 @@ class DeviceStatusCalculatorTest {
 
   @Test
   void invalidSpecKeepsThePreviousEndpointsAndHasNoWorkersCondition() {
-    ZmqBrokerStatus stored =
+    WorkersStatus stored =
         DeviceStatusCalculator.compute(broker, Verdict.OK, ObservedChildren.NONE, null, T0)
-            .applyTo(new ZmqBrokerStatus());
+            .applyTo(new WorkersStatus());
     broker.getSpec().getFrontend().setPort(9999);
     StatusValues v =
         DeviceStatusCalculator.compute(

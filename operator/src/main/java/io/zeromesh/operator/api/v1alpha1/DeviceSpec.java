@@ -82,6 +82,24 @@ public abstract class DeviceSpec {
   /** The backend of this kind. */
   public abstract BackendSpec backend();
 
+  /** The worker pods the resource asks for; null: it runs none. */
+  public WorkerPool workerPool() {
+    return null;
+  }
+
+  /** The devices this resource connects to (forwarder upstreams, stage output), in spec order. */
+  public List<DeviceLink> links() {
+    return List.of();
+  }
+
+  /**
+   * The daemon settings only this kind's mode has, as ZEROMESH_* variable and value (null values
+   * are not passed), in a stable order.
+   */
+  public Map<String, Object> modeSettings() {
+    return Map.of();
+  }
+
   public SocketOptions getSocketOptions() {
     return socketOptions;
   }

@@ -5,13 +5,16 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 
 /** Worker pods the operator runs next to a queue device, connected to its backend. */
 public class WorkersSpec {
-  /** Number of worker pods. */
-  @JsonPropertyDescription("Number of worker pods.")
+  @JsonPropertyDescription(
+      "Number of worker pods. The /scale subresource sets it, so kubectl scale and a"
+          + " HorizontalPodAutoscaler work.")
   @Default("1")
   @Min(0)
+  @SpecReplicas
   private Integer replicas = 1;
 
   /**

@@ -35,7 +35,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
     type = Type.STRING)
 @AdditionalPrinterColumn(name = "Workers", jsonPath = ".status.workers", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
-public class ZmqBroker extends CustomResource<ZmqBrokerSpec, ZmqBrokerStatus>
+public class ZmqBroker extends CustomResource<ZmqBrokerSpec, WorkersStatus>
     implements Namespaced, ZmqDevice {
 
   @Override

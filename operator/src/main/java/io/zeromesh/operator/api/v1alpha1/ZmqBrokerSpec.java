@@ -31,6 +31,17 @@ public class ZmqBrokerSpec extends DeviceSpec {
     return getBackend();
   }
 
+  @Override
+  public WorkerPool workerPool() {
+    return workers == null
+        ? null
+        : new WorkerPool(
+            "spec.workers",
+            workers.getReplicas(),
+            workers.getTemplate(),
+            workers.getPodDisruptionBudget());
+  }
+
   public BrokerFrontend getFrontend() {
     return frontend == null ? new BrokerFrontend() : frontend;
   }

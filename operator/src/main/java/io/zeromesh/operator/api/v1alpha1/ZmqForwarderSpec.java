@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** A pub-sub forwarder (XSUB frontend, XPUB backend), optionally fed by upstreams. */
 public class ZmqForwarderSpec extends DeviceSpec {
@@ -56,6 +58,35 @@ public class ZmqForwarderSpec extends DeviceSpec {
   @Override
   public ForwarderBackend backend() {
     return getBackend();
+  }
+
+  @Override
+  public List<DeviceLink> links() {
+    List<DeviceLink> links = new ArrayList<>();
+    List<UpstreamSpec> upstreams = getUpstreams();
+    for (int i = 0; i < upstreams.size(); i++) {
+      UpstreamSpec u = upstreams.get(i);
+      links.add(
+          new DeviceLink(
+              DeviceLink.Role.UPSTREAM.field() + "[" + i + "]",
+              DeviceKind.FORWARDER.kind(),
+              u.getName(),
+              u.getNamespace(),
+              u.getEndpoint(),
+              u.getTopics(),
+              DeviceLink.Role.UPSTREAM));
+    }
+    return links;
+  }
+
+  @Override
+  public Map<String, Object> modeSettings() {
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("ZEROMESH_LAST_VALUE_CACHE", lastValueCache);
+    settings.put("ZEROMESH_WELCOME_MESSAGE", welcomeMessage);
+    settings.put("ZEROMESH_MIN_SUBSCRIBERS", minSubscribers);
+    settings.put("ZEROMESH_START_GATE_BUFFER", startGateBuffer);
+    return settings;
   }
 
   public ForwarderFrontend getFrontend() {

@@ -36,7 +36,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
     type = Type.STRING)
 @AdditionalPrinterColumn(name = "Workers", jsonPath = ".status.workers", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
-public class ZmqPipelineStage extends CustomResource<ZmqPipelineStageSpec, ZmqPipelineStageStatus>
+public class ZmqPipelineStage extends CustomResource<ZmqPipelineStageSpec, WorkersStatus>
     implements Namespaced, ZmqDevice {
 
   @Override

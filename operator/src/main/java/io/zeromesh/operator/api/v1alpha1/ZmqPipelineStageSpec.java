@@ -5,6 +5,7 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.model.annotation.SpecReplicas;
+import java.util.List;
 
 /** A streamer device (PULL input, PUSH output) and the worker pods that pull from it. */
 public class ZmqPipelineStageSpec extends DeviceSpec {
@@ -57,6 +58,29 @@ public class ZmqPipelineStageSpec extends DeviceSpec {
   @Override
   public StageBackend backend() {
     return getBackend();
+  }
+
+  @Override
+  public WorkerPool workerPool() {
+    return template == null
+        ? null
+        : new WorkerPool("spec", getReplicas(), template, podDisruptionBudget);
+  }
+
+  @Override
+  public List<DeviceLink> links() {
+    if (output == null) {
+      return List.of();
+    }
+    return List.of(
+        new DeviceLink(
+            DeviceLink.Role.OUTPUT.field(),
+            output.getKind(),
+            output.getName(),
+            output.getNamespace(),
+            output.getEndpoint(),
+            List.of(),
+            DeviceLink.Role.OUTPUT));
   }
 
   public StageFrontend getFrontend() {

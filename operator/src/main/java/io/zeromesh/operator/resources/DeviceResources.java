@@ -1,16 +1,14 @@
 package io.zeromesh.operator.resources;
 
 import io.zeromesh.operator.api.v1alpha1.DeviceKind;
-import io.zeromesh.operator.api.v1alpha1.ZmqBroker;
 import io.zeromesh.operator.api.v1alpha1.ZmqDevice;
-import io.zeromesh.operator.api.v1alpha1.ZmqForwarder;
-import io.zeromesh.operator.api.v1alpha1.ZmqPipelineStage;
 
 /**
- * Names of the objects made for one resource, and its endpoints. The kind is part of every name, so
- * a ZmqBroker and a ZmqForwarder of the same name live side by side.
+ * Every name and endpoint derived from one resource, in one place (like Strimzi's
+ * KafkaBridgeResources): the operator, the tests and the docs all go through it. The kind is part
+ * of every name, so a ZmqBroker and a ZmqForwarder of the same name live side by side.
  */
-public abstract class DeviceNames {
+public final class DeviceResources {
   /** The Service name suffix of the longest name the operator derives from a resource name. */
   private static final String LONGEST_SUFFIX = "-backend";
 
@@ -20,29 +18,31 @@ public abstract class DeviceNames {
   private final String name;
   private final String namespace;
   private final String base;
+  private final int frontendPort;
+  private final int backendPort;
 
-  protected DeviceNames(String name, String namespace, DeviceKind kind) {
+  private DeviceResources(
+      DeviceKind kind, String name, String namespace, int frontendPort, int backendPort) {
     this.name = name;
     this.namespace = namespace;
     this.base = name + "-" + kind.shortName();
+    this.frontendPort = frontendPort;
+    this.backendPort = backendPort;
   }
 
-  /** The naming class of the resource's kind. */
-  public static DeviceNames of(ZmqDevice device) {
-    return switch (device.deviceKind()) {
-      case BROKER -> new BrokerNames((ZmqBroker) device);
-      case FORWARDER -> new ForwarderNames((ZmqForwarder) device);
-      case PIPELINE_STAGE -> new StageNames((ZmqPipelineStage) device);
-    };
+  /** The names and endpoints of a resource (its ports from its spec). */
+  public static DeviceResources of(ZmqDevice device) {
+    return new DeviceResources(
+        device.deviceKind(),
+        device.getMetadata().getName(),
+        device.getMetadata().getNamespace(),
+        device.deviceSpec().frontend().getPort(),
+        device.deviceSpec().backend().getPort());
   }
 
-  /** Names for a resource of a kind known only by name and namespace (a reference). */
-  public static DeviceNames of(DeviceKind kind, String name, String namespace) {
-    return switch (kind) {
-      case BROKER -> new BrokerNames(name, namespace);
-      case FORWARDER -> new ForwarderNames(name, namespace);
-      case PIPELINE_STAGE -> new StageNames(name, namespace);
-    };
+  /** A resource's name and namespace as a reference names them: names only, no endpoints. */
+  public static DeviceResources of(DeviceKind kind, String name, String namespace) {
+    return new DeviceResources(kind, name, namespace, 0, 0);
   }
 
   /** Longest resource name of a kind whose derived names are all valid DNS labels. */
@@ -93,14 +93,22 @@ public abstract class DeviceNames {
     return base;
   }
 
-  /** tcp://frontend-service.namespace.svc:port */
-  public String frontendEndpoint(int port) {
-    return endpoint(frontendService(), port);
+  /** Where the frontend's clients connect: tcp://frontend-service.namespace.svc:port. */
+  public String frontendEndpoint() {
+    return endpoint(frontendService(), port(frontendPort));
   }
 
-  /** tcp://backend-service.namespace.svc:port */
-  public String backendEndpoint(int port) {
-    return endpoint(backendService(), port);
+  /** Where the backend's peers connect: tcp://backend-service.namespace.svc:port. */
+  public String backendEndpoint() {
+    return endpoint(backendService(), port(backendPort));
+  }
+
+  private int port(int port) {
+    if (port == 0) {
+      throw new IllegalStateException(
+          "endpoints of " + base + " need its spec: use DeviceResources.of(device)");
+    }
+    return port;
   }
 
   private String endpoint(String service, int port) {
