@@ -1,5 +1,6 @@
 package io.zeromesh.operator.reconciler;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -39,15 +40,38 @@ final class Dependents {
     return new ResourceID(name, primary.getMetadata().getNamespace());
   }
 
-  abstract static class CurveSecret<P extends ZmqDevice>
-      extends CRUDKubernetesDependentResource<Secret, P> {
+  /**
+   * A child of a resource: one object of one type, found by the name the naming class gives it. Its
+   * name and kind also go into status messages when the API server rejects it.
+   */
+  abstract static class Child<R extends HasMetadata, P extends ZmqDevice>
+      extends CRUDKubernetesDependentResource<R, P> {
+    Child(Class<R> type) {
+      super(type);
+    }
+
+    /** The child's name among the resource's names. */
+    abstract String name(DeviceResources names);
+
+    /** The child as a user reads it: its kind and name, e.g. Service orders-broker. */
+    String describe(P primary) {
+      return resourceType().getSimpleName() + " " + name(DeviceResources.of(primary));
+    }
+
+    @Override
+    protected ResourceID targetSecondaryResourceID(P primary, Context<P> context) {
+      return id(primary, name(DeviceResources.of(primary)));
+    }
+  }
+
+  abstract static class CurveSecret<P extends ZmqDevice> extends Child<Secret, P> {
     CurveSecret() {
       super(Secret.class);
     }
 
     @Override
-    protected ResourceID targetSecondaryResourceID(P primary, Context<P> context) {
-      return id(primary, DeviceResources.of(primary).curveSecret());
+    String name(DeviceResources names) {
+      return names.curveSecret();
     }
 
     @Override
@@ -66,15 +90,14 @@ final class Dependents {
     }
   }
 
-  abstract static class FrontendService<P extends ZmqDevice>
-      extends CRUDKubernetesDependentResource<Service, P> {
+  abstract static class FrontendService<P extends ZmqDevice> extends Child<Service, P> {
     FrontendService() {
       super(Service.class);
     }
 
     @Override
-    protected ResourceID targetSecondaryResourceID(P primary, Context<P> context) {
-      return id(primary, DeviceResources.of(primary).frontendService());
+    String name(DeviceResources names) {
+      return names.frontendService();
     }
 
     @Override
@@ -83,15 +106,14 @@ final class Dependents {
     }
   }
 
-  abstract static class BackendService<P extends ZmqDevice>
-      extends CRUDKubernetesDependentResource<Service, P> {
+  abstract static class BackendService<P extends ZmqDevice> extends Child<Service, P> {
     BackendService() {
       super(Service.class);
     }
 
     @Override
-    protected ResourceID targetSecondaryResourceID(P primary, Context<P> context) {
-      return id(primary, DeviceResources.of(primary).backendService());
+    String name(DeviceResources names) {
+      return names.backendService();
     }
 
     @Override
@@ -100,15 +122,14 @@ final class Dependents {
     }
   }
 
-  abstract static class DeviceDeployment<P extends ZmqDevice>
-      extends CRUDKubernetesDependentResource<Deployment, P> {
+  abstract static class DeviceDeployment<P extends ZmqDevice> extends Child<Deployment, P> {
     DeviceDeployment() {
       super(Deployment.class);
     }
 
     @Override
-    protected ResourceID targetSecondaryResourceID(P primary, Context<P> context) {
-      return id(primary, DeviceResources.of(primary).deviceDeployment());
+    String name(DeviceResources names) {
+      return names.deviceDeployment();
     }
 
     @Override
@@ -119,15 +140,14 @@ final class Dependents {
     }
   }
 
-  abstract static class WorkerDeployment<P extends ZmqDevice>
-      extends CRUDKubernetesDependentResource<Deployment, P> {
+  abstract static class WorkerDeployment<P extends ZmqDevice> extends Child<Deployment, P> {
     WorkerDeployment() {
       super(Deployment.class);
     }
 
     @Override
-    protected ResourceID targetSecondaryResourceID(P primary, Context<P> context) {
-      return id(primary, DeviceResources.of(primary).workerDeployment());
+    String name(DeviceResources names) {
+      return names.workerDeployment();
     }
 
     @Override
@@ -138,14 +158,14 @@ final class Dependents {
   }
 
   abstract static class WorkerDisruptionBudget<P extends ZmqDevice>
-      extends CRUDKubernetesDependentResource<PodDisruptionBudget, P> {
+      extends Child<PodDisruptionBudget, P> {
     WorkerDisruptionBudget() {
       super(PodDisruptionBudget.class);
     }
 
     @Override
-    protected ResourceID targetSecondaryResourceID(P primary, Context<P> context) {
-      return id(primary, DeviceResources.of(primary).workerDisruptionBudget());
+    String name(DeviceResources names) {
+      return names.workerDisruptionBudget();
     }
 
     @Override
@@ -154,15 +174,14 @@ final class Dependents {
     }
   }
 
-  abstract static class DeviceNetworkPolicy<P extends ZmqDevice>
-      extends CRUDKubernetesDependentResource<NetworkPolicy, P> {
+  abstract static class DeviceNetworkPolicy<P extends ZmqDevice> extends Child<NetworkPolicy, P> {
     DeviceNetworkPolicy() {
       super(NetworkPolicy.class);
     }
 
     @Override
-    protected ResourceID targetSecondaryResourceID(P primary, Context<P> context) {
-      return id(primary, DeviceResources.of(primary).networkPolicy());
+    String name(DeviceResources names) {
+      return names.networkPolicy();
     }
 
     @Override

@@ -40,6 +40,9 @@ final class DeviceReconciliation {
   /** User-named Secrets are not watched: a missing one is looked for again after this long. */
   static final Duration SECRET_RECHECK = Duration.ofSeconds(30);
 
+  /** A child the API server rejected is applied again after this long (or on any change). */
+  static final Duration CHILD_RECHECK = Duration.ofSeconds(60);
+
   private DeviceReconciliation() {}
 
   static <P extends CustomResource<?, S> & ZmqDevice, S extends DeviceStatus>
@@ -50,7 +53,7 @@ final class DeviceReconciliation {
           ReferenceResolver.Lookup lookup,
           Supplier<S> emptyStatus) {
     Verdict verdict = Verdict.OK;
-    boolean recheckSecrets = false;
+    Duration recheck = null;
     List<String> problems = SpecValidator.validate(resource);
     ResolvedReferences references = ResolvedReferences.NONE;
     if (!problems.isEmpty()) {
@@ -69,16 +72,18 @@ final class DeviceReconciliation {
       UserSecrets secrets = UserSecrets.read(resource, context);
       if (secrets.problem() != null) {
         verdict = secrets.problem();
-        recheckSecrets = true;
+        recheck = SECRET_RECHECK;
       } else {
         CurveKeys keys = generatedKeys(resource, context);
         String version =
             secrets.version() + (keys == null ? "" : ConfigHash.ofData(keys.secretData()));
         new WorkflowInputs(defaults, references, keys, version).putInto(context);
-        context
-            .managedWorkflowAndDependentResourceContext()
-            .reconcileManagedWorkflow()
-            .throwAggregateExceptionIfErrorsPresent();
+        verdict =
+            ChildRejections.verdict(
+                resource,
+                context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow());
+        // A quota or a webhook may change without an event here: apply the child again later.
+        recheck = verdict.ok() ? null : CHILD_RECHECK;
       }
     }
 
@@ -101,7 +106,7 @@ final class DeviceReconciliation {
       resource.setStatus(next);
       control = UpdateControl.patchStatus(resource);
     }
-    return recheckSecrets ? control.rescheduleAfter(SECRET_RECHECK) : control;
+    return recheck != null ? control.rescheduleAfter(recheck) : control;
   }
 
   /** The keypair of the generated Secret: the one in the cluster, else a new one. */

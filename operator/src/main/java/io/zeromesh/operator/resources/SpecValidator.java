@@ -1,5 +1,6 @@
 package io.zeromesh.operator.resources;
 
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.zeromesh.operator.api.v1alpha1.DeviceKind;
 import io.zeromesh.operator.api.v1alpha1.DeviceLink;
@@ -137,6 +138,14 @@ public final class SpecValidator {
         || template.getSpec().getContainers() == null
         || template.getSpec().getContainers().isEmpty()) {
       problems.add(field + ".spec.containers: at least one container is needed");
+      return;
+    }
+    List<Container> containers = template.getSpec().getContainers();
+    for (int i = 0; i < containers.size(); i++) {
+      String image = containers.get(i).getImage();
+      if (image == null || image.isBlank()) {
+        problems.add(field + ".spec.containers[" + i + "].image: required");
+      }
     }
   }
 

@@ -33,14 +33,18 @@ public final class DeviceStatusCalculator {
     List<Condition> before = previous == null ? List.of() : previous.getConditions();
     List<Condition> next = new ArrayList<>();
     Endpoints endpoints;
-    if (!verdict.ok()) {
+    if (!verdict.childrenReconciled()) {
       // Children are left as they were: so are the endpoints they serve at.
       next.add(
           Conditions.condition(
               Conditions.READY, false, verdict.reason(), verdict.message(), generation));
       endpoints = previous == null ? null : previous.getEndpoints();
     } else {
-      next.add(ready(device, observed.device(), before, generation));
+      next.add(
+          verdict.ok()
+              ? ready(device, observed.device(), before, generation)
+              : Conditions.condition(
+                  Conditions.READY, false, verdict.reason(), verdict.message(), generation));
       endpoints = endpoints(device, observed);
     }
     boolean workersWanted = WorkerDeploymentBuilder.wanted(device);
@@ -56,7 +60,7 @@ public final class DeviceStatusCalculator {
       selector = Labels.asString(Labels.selector(device, Labels.COMPONENT_WORKERS));
       workers = ready + "/" + desired;
     }
-    if (workersWanted && verdict.ok()) {
+    if (workersWanted && verdict.childrenReconciled()) {
       boolean allReady = ready >= desired && rolledOut(observed.workers());
       next.add(
           Conditions.condition(

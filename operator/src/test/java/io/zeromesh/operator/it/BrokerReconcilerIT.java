@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.zeromesh.operator.api.v1alpha1.CurveSpec;
+import io.zeromesh.operator.api.v1alpha1.ServiceType;
 import io.zeromesh.operator.api.v1alpha1.ZmqBroker;
 import io.zeromesh.operator.resources.CurveKeys;
 import io.zeromesh.operator.resources.DeviceResources;
@@ -204,6 +205,90 @@ class BrokerReconcilerIT {
     eventually()
         .until(
             () -> client.resources(ZmqBroker.class).inNamespace(ns).withName("clash").get(),
+            b -> ready(b.getStatus()).map(c -> "Progressing".equals(c.getReason())).orElse(false));
+  }
+
+  @Test
+  void aChildTheApiServerRejectsIsReportedAndTheRestIsReconciled() {
+    // A Service of the user's holds a node port; a broker asking for the same one is refused by
+    // the API server (the schema cannot know which ports are taken).
+    Service squatter =
+        client
+            .services()
+            .inNamespace(ns)
+            .resource(
+                new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                    .withNewMetadata()
+                    .withName("squatter")
+                    .endMetadata()
+                    .withNewSpec()
+                    .withType("NodePort")
+                    .addToSelector("app", "none")
+                    .addNewPort()
+                    .withName("p")
+                    .withProtocol("TCP")
+                    .withPort(80)
+                    .endPort()
+                    .endSpec()
+                    .build())
+            .create();
+    int taken = squatter.getSpec().getPorts().get(0).getNodePort();
+    client
+        .resource(
+            TestResources.broker(
+                ns,
+                "squat",
+                s -> {
+                  s.getFrontend().setServiceType(ServiceType.NodePort);
+                  s.getFrontend().setNodePort(taken);
+                  s.setWorkers(TestResources.workers(1));
+                }))
+        .create();
+    ZmqBroker rejected =
+        eventually()
+            .until(
+                () -> client.resources(ZmqBroker.class).inNamespace(ns).withName("squat").get(),
+                b ->
+                    ready(b.getStatus())
+                        .map(c -> "ChildRejected".equals(c.getReason()))
+                        .orElse(false));
+    Condition condition = ready(rejected.getStatus()).orElseThrow();
+    assertEquals("False", condition.getStatus());
+    assertTrue(
+        condition.getMessage().startsWith("the API server rejected Service squat-broker: "),
+        condition.getMessage());
+    assertTrue(
+        condition.getMessage().contains("provided port is already allocated"),
+        "the server's words: " + condition.getMessage());
+    // Everything else was made all the same.
+    awaitPresent(() -> deployment("squat-broker"), "device");
+    awaitPresent(() -> deployment("squat-broker-workers"), "workers");
+    awaitPresent(() -> service("squat-broker-backend"), "backend Service");
+    assertNull(service("squat-broker"));
+    assertEquals(
+        "tcp://squat-broker." + ns + ".svc:5559",
+        rejected.getStatus().getEndpoints().getFrontend());
+    eventually()
+        .untilAsserted(
+            () ->
+                assertTrue(
+                    client.v1().events().inNamespace(ns).list().getItems().stream()
+                        .anyMatch(
+                            e ->
+                                "ChildRejected".equals(e.getReason())
+                                    && "Warning".equals(e.getType())
+                                    && "squat".equals(e.getInvolvedObject().getName())
+                                    && e.getMessage().contains("squat-broker")),
+                    "a ChildRejected warning on the broker"));
+
+    // Fixed (let the cluster allocate a port): the Service is made and the broker progresses.
+    ZmqBroker fixed = client.resources(ZmqBroker.class).inNamespace(ns).withName("squat").get();
+    fixed.getSpec().getFrontend().setNodePort(null);
+    client.resource(fixed).update();
+    awaitPresent(() -> service("squat-broker"), "frontend Service after the fix");
+    eventually()
+        .until(
+            () -> client.resources(ZmqBroker.class).inNamespace(ns).withName("squat").get(),
             b -> ready(b.getStatus()).map(c -> "Progressing".equals(c.getReason())).orElse(false));
   }
 

@@ -72,6 +72,21 @@ class SpecValidatorTest {
   }
 
   @Test
+  void everyWorkerContainerNeedsAnImage() {
+    var template = TestResources.workerTemplate("probe");
+    template.getSpec().getContainers().get(0).setImage(" ");
+    template
+        .getSpec()
+        .getContainers()
+        .add(new io.fabric8.kubernetes.api.model.ContainerBuilder().withName("side").build());
+    assertEquals(
+        List.of(
+            "spec.template.spec.containers[0].image: required",
+            "spec.template.spec.containers[1].image: required"),
+        SpecValidator.validate(TestResources.stage("n", "s", s -> s.setTemplate(template))));
+  }
+
+  @Test
   void curveSecretNamesNeedCurveOn() {
     CurveSpec curve = new CurveSpec();
     curve.setSecretName("keys");

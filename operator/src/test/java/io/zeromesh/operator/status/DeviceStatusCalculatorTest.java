@@ -63,6 +63,27 @@ class DeviceStatusCalculatorTest {
   }
 
   @Test
+  void aRejectedChildIsNotReadyButEndpointsAndWorkersAreReported() {
+    StatusValues v =
+        DeviceStatusCalculator.compute(
+            broker,
+            Verdict.childRejected("the API server rejected Service b-broker: no"),
+            new ObservedChildren(deployment(1, 1, 2, 2), deployment(2, 2, 5, 5), null),
+            null,
+            T0);
+    assertEquals("False", ready(v).getStatus());
+    assertEquals("ChildRejected", ready(v).getReason());
+    assertEquals("the API server rejected Service b-broker: no", ready(v).getMessage());
+    assertEquals(
+        new Endpoints("tcp://b-broker.n.svc:5559", "tcp://b-broker-backend.n.svc:5560", null),
+        v.endpoints());
+    assertEquals("2/2", v.workers());
+    assertEquals(
+        "True",
+        Conditions.find(v.conditions(), Conditions.WORKERS_READY).orElseThrow().getStatus());
+  }
+
+  @Test
   void availableDeviceIsReadyAndWorkersAreCounted() {
     StatusValues v =
         DeviceStatusCalculator.compute(

@@ -12,10 +12,9 @@ public abstract class DeviceStatus {
   @JsonPropertyDescription("The metadata.generation this status describes.")
   private Long observedGeneration;
 
-  /** Ready (and WorkersReady for kinds with workers), with a reason and a message. */
   @JsonPropertyDescription(
       "Conditions: Ready (reasons Available, Progressing, DeviceUnavailable, InvalidSpec,"
-          + " ReferenceNotFound) and, with workers, WorkersReady.")
+          + " ReferenceNotFound, ChildRejected) and, with workers, WorkersReady.")
   private List<Condition> conditions = new ArrayList<>();
 
   /** Where peers connect. */
