@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
         @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
 @Workflow(
     explicitInvocation = true,
+    // Dependents' failures come back to the reconciler (ChildRejections), not thrown by JOSDK.
+    handleExceptionsInReconciler = true,
     dependents = {
       @Dependent(
           name = "curve-secret",
