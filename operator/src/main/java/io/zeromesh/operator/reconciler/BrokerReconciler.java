@@ -35,7 +35,24 @@ import java.util.concurrent.TimeUnit;
           name = "backend-service",
           type = BrokerReconciler.BackendService.class,
           useEventSourceWithName = Dependents.FRONTEND_SERVICE),
-      @Dependent(name = "device", type = BrokerReconciler.DeviceDeployment.class),
+      @Dependent(
+          name = "device",
+          type = BrokerReconciler.DeviceDeployment.class,
+          reconcilePrecondition = Preconditions.SingleDevice.class),
+      @Dependent(
+          name = "device-replicas",
+          type = BrokerReconciler.DeviceStatefulSet.class,
+          reconcilePrecondition = Preconditions.ReplicatedDevice.class),
+      @Dependent(
+          name = "headless-service",
+          type = BrokerReconciler.HeadlessService.class,
+          useEventSourceWithName = Dependents.FRONTEND_SERVICE,
+          reconcilePrecondition = Preconditions.ReplicatedDevice.class),
+      @Dependent(
+          name = "device-disruption-budget",
+          type = BrokerReconciler.DeviceDisruptionBudget.class,
+          activationCondition = Preconditions.PolicyV1Served.class,
+          reconcilePrecondition = Preconditions.ReplicatedDevice.class),
       @Dependent(
           name = "workers",
           type = BrokerReconciler.WorkerDeployment.class,
@@ -85,6 +102,17 @@ public class BrokerReconciler extends DeviceReconciler<ZmqBroker, WorkersStatus>
 
   @KubernetesDependent(informer = @Informer(labelSelector = Labels.BROKER_DEVICE_SELECTOR))
   public static final class DeviceDeployment extends Dependents.DeviceDeployment<ZmqBroker> {}
+
+  @KubernetesDependent(informer = @Informer(labelSelector = Labels.BROKER_DEVICE_SELECTOR))
+  public static final class DeviceStatefulSet extends Dependents.DeviceStatefulSet<ZmqBroker> {}
+
+  // Created with a plain apply, like the frontend; watched through the frontend's informer.
+  @KubernetesDependent(createResourceOnlyIfNotExistingWithSSA = false)
+  public static final class HeadlessService extends Dependents.HeadlessService<ZmqBroker> {}
+
+  @KubernetesDependent(informer = @Informer(labelSelector = Labels.BROKER_DEVICE_SELECTOR))
+  public static final class DeviceDisruptionBudget
+      extends Dependents.DeviceDisruptionBudget<ZmqBroker> {}
 
   @KubernetesDependent(informer = @Informer(labelSelector = Labels.BROKER_WORKERS_SELECTOR))
   public static final class WorkerDeployment extends Dependents.WorkerDeployment<ZmqBroker> {}

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -13,6 +14,7 @@ import io.zeromesh.operator.api.v1alpha1.ZmqDevice;
 import io.zeromesh.operator.resources.CurveKeys;
 import io.zeromesh.operator.resources.CurveSecretBuilder;
 import io.zeromesh.operator.resources.DeviceDeploymentBuilder;
+import io.zeromesh.operator.resources.DeviceDisruptionBudgetBuilder;
 import io.zeromesh.operator.resources.DeviceNetworkPolicyBuilder;
 import io.zeromesh.operator.resources.DeviceResources;
 import io.zeromesh.operator.resources.DeviceServiceBuilder;
@@ -137,6 +139,57 @@ final class Dependents {
       WorkflowInputs inputs = WorkflowInputs.of(context);
       return DeviceDeploymentBuilder.build(
           primary, inputs.defaults(), inputs.references(), inputs.secretsVersion());
+    }
+  }
+
+  abstract static class DeviceStatefulSet<P extends ZmqDevice> extends Child<StatefulSet, P> {
+    DeviceStatefulSet() {
+      super(StatefulSet.class);
+    }
+
+    @Override
+    String name(DeviceResources names) {
+      return names.deviceStatefulSet();
+    }
+
+    @Override
+    protected StatefulSet desired(P primary, Context<P> context) {
+      WorkflowInputs inputs = WorkflowInputs.of(context);
+      return DeviceDeploymentBuilder.buildStatefulSet(
+          primary, inputs.defaults(), inputs.references(), inputs.secretsVersion());
+    }
+  }
+
+  abstract static class HeadlessService<P extends ZmqDevice> extends Child<Service, P> {
+    HeadlessService() {
+      super(Service.class);
+    }
+
+    @Override
+    String name(DeviceResources names) {
+      return names.headlessService();
+    }
+
+    @Override
+    protected Service desired(P primary, Context<P> context) {
+      return DeviceServiceBuilder.headless(primary);
+    }
+  }
+
+  abstract static class DeviceDisruptionBudget<P extends ZmqDevice>
+      extends Child<PodDisruptionBudget, P> {
+    DeviceDisruptionBudget() {
+      super(PodDisruptionBudget.class);
+    }
+
+    @Override
+    String name(DeviceResources names) {
+      return names.deviceDisruptionBudget();
+    }
+
+    @Override
+    protected PodDisruptionBudget desired(P primary, Context<P> context) {
+      return DeviceDisruptionBudgetBuilder.build(primary);
     }
   }
 

@@ -3,6 +3,7 @@ package io.zeromesh.operator.reconciler;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -129,7 +130,8 @@ final class DeviceReconciliation {
     return new ObservedChildren(
         named(context, Deployment.class, names.deviceDeployment()),
         named(context, Deployment.class, names.workerDeployment()),
-        named(context, Service.class, names.frontendService()));
+        named(context, Service.class, names.frontendService()),
+        named(context, StatefulSet.class, names.deviceStatefulSet()));
   }
 
   private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> R named(

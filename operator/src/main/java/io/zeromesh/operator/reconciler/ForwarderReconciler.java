@@ -38,7 +38,24 @@ import java.util.concurrent.TimeUnit;
           name = "backend-service",
           type = ForwarderReconciler.BackendService.class,
           useEventSourceWithName = Dependents.FRONTEND_SERVICE),
-      @Dependent(name = "device", type = ForwarderReconciler.DeviceDeployment.class),
+      @Dependent(
+          name = "device",
+          type = ForwarderReconciler.DeviceDeployment.class,
+          reconcilePrecondition = Preconditions.SingleDevice.class),
+      @Dependent(
+          name = "device-replicas",
+          type = ForwarderReconciler.DeviceStatefulSet.class,
+          reconcilePrecondition = Preconditions.ReplicatedDevice.class),
+      @Dependent(
+          name = "headless-service",
+          type = ForwarderReconciler.HeadlessService.class,
+          useEventSourceWithName = Dependents.FRONTEND_SERVICE,
+          reconcilePrecondition = Preconditions.ReplicatedDevice.class),
+      @Dependent(
+          name = "device-disruption-budget",
+          type = ForwarderReconciler.DeviceDisruptionBudget.class,
+          activationCondition = Preconditions.PolicyV1Served.class,
+          reconcilePrecondition = Preconditions.ReplicatedDevice.class),
       @Dependent(
           name = "network-policy",
           type = ForwarderReconciler.DeviceNetworkPolicy.class,
@@ -79,6 +96,17 @@ public class ForwarderReconciler extends DeviceReconciler<ZmqForwarder, ZmqForwa
 
   @KubernetesDependent(informer = @Informer(labelSelector = Labels.FORWARDER_DEVICE_SELECTOR))
   public static final class DeviceDeployment extends Dependents.DeviceDeployment<ZmqForwarder> {}
+
+  @KubernetesDependent(informer = @Informer(labelSelector = Labels.FORWARDER_DEVICE_SELECTOR))
+  public static final class DeviceStatefulSet extends Dependents.DeviceStatefulSet<ZmqForwarder> {}
+
+  // Created with a plain apply, like the frontend; watched through the frontend's informer.
+  @KubernetesDependent(createResourceOnlyIfNotExistingWithSSA = false)
+  public static final class HeadlessService extends Dependents.HeadlessService<ZmqForwarder> {}
+
+  @KubernetesDependent(informer = @Informer(labelSelector = Labels.FORWARDER_DEVICE_SELECTOR))
+  public static final class DeviceDisruptionBudget
+      extends Dependents.DeviceDisruptionBudget<ZmqForwarder> {}
 
   @KubernetesDependent(informer = @Informer(labelSelector = Labels.FORWARDER_DEVICE_SELECTOR))
   public static final class DeviceNetworkPolicy

@@ -48,6 +48,28 @@ final class Preconditions {
     }
   }
 
+  /** One device pod: a Deployment (deleted when the device becomes replicated). */
+  public static final class SingleDevice implements Condition<Object, HasMetadata> {
+    @Override
+    public boolean isMet(
+        DependentResource<Object, HasMetadata> dependent,
+        HasMetadata primary,
+        Context<HasMetadata> context) {
+      return !((ZmqDevice) primary).deviceSpec().replicated();
+    }
+  }
+
+  /** More than one device pod: StatefulSet, headless Service, device PodDisruptionBudget. */
+  public static final class ReplicatedDevice implements Condition<Object, HasMetadata> {
+    @Override
+    public boolean isMet(
+        DependentResource<Object, HasMetadata> dependent,
+        HasMetadata primary,
+        Context<HasMetadata> context) {
+      return ((ZmqDevice) primary).deviceSpec().replicated();
+    }
+  }
+
   public static final class NetworkPolicyWanted implements Condition<Object, HasMetadata> {
     @Override
     public boolean isMet(

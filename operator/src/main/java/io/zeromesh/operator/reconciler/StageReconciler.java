@@ -36,7 +36,24 @@ import java.util.concurrent.TimeUnit;
           name = "backend-service",
           type = StageReconciler.BackendService.class,
           useEventSourceWithName = Dependents.FRONTEND_SERVICE),
-      @Dependent(name = "device", type = StageReconciler.DeviceDeployment.class),
+      @Dependent(
+          name = "device",
+          type = StageReconciler.DeviceDeployment.class,
+          reconcilePrecondition = Preconditions.SingleDevice.class),
+      @Dependent(
+          name = "device-replicas",
+          type = StageReconciler.DeviceStatefulSet.class,
+          reconcilePrecondition = Preconditions.ReplicatedDevice.class),
+      @Dependent(
+          name = "headless-service",
+          type = StageReconciler.HeadlessService.class,
+          useEventSourceWithName = Dependents.FRONTEND_SERVICE,
+          reconcilePrecondition = Preconditions.ReplicatedDevice.class),
+      @Dependent(
+          name = "device-disruption-budget",
+          type = StageReconciler.DeviceDisruptionBudget.class,
+          activationCondition = Preconditions.PolicyV1Served.class,
+          reconcilePrecondition = Preconditions.ReplicatedDevice.class),
       @Dependent(
           name = "workers",
           type = StageReconciler.WorkerDeployment.class,
@@ -87,6 +104,18 @@ public class StageReconciler extends DeviceReconciler<ZmqPipelineStage, WorkersS
   @KubernetesDependent(informer = @Informer(labelSelector = Labels.STAGE_DEVICE_SELECTOR))
   public static final class DeviceDeployment
       extends Dependents.DeviceDeployment<ZmqPipelineStage> {}
+
+  @KubernetesDependent(informer = @Informer(labelSelector = Labels.STAGE_DEVICE_SELECTOR))
+  public static final class DeviceStatefulSet
+      extends Dependents.DeviceStatefulSet<ZmqPipelineStage> {}
+
+  // Created with a plain apply, like the frontend; watched through the frontend's informer.
+  @KubernetesDependent(createResourceOnlyIfNotExistingWithSSA = false)
+  public static final class HeadlessService extends Dependents.HeadlessService<ZmqPipelineStage> {}
+
+  @KubernetesDependent(informer = @Informer(labelSelector = Labels.STAGE_DEVICE_SELECTOR))
+  public static final class DeviceDisruptionBudget
+      extends Dependents.DeviceDisruptionBudget<ZmqPipelineStage> {}
 
   @KubernetesDependent(informer = @Informer(labelSelector = Labels.STAGE_WORKERS_SELECTOR))
   public static final class WorkerDeployment

@@ -2,6 +2,8 @@ package io.zeromesh.operator.resources;
 
 import io.zeromesh.operator.api.v1alpha1.DeviceKind;
 import io.zeromesh.operator.api.v1alpha1.ZmqDevice;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Every name and endpoint derived from one resource, in one place (like Strimzi's
@@ -20,14 +22,21 @@ public final class DeviceResources {
   private final String base;
   private final int frontendPort;
   private final int backendPort;
+  private final int deviceReplicas;
 
   private DeviceResources(
-      DeviceKind kind, String name, String namespace, int frontendPort, int backendPort) {
+      DeviceKind kind,
+      String name,
+      String namespace,
+      int frontendPort,
+      int backendPort,
+      int deviceReplicas) {
     this.name = name;
     this.namespace = namespace;
     this.base = name + "-" + kind.shortName();
     this.frontendPort = frontendPort;
     this.backendPort = backendPort;
+    this.deviceReplicas = deviceReplicas;
   }
 
   /** The names and endpoints of a resource (its ports from its spec). */
@@ -37,18 +46,31 @@ public final class DeviceResources {
         device.getMetadata().getName(),
         device.getMetadata().getNamespace(),
         device.deviceSpec().frontend().getPort(),
-        device.deviceSpec().backend().getPort());
+        device.deviceSpec().backend().getPort(),
+        device.deviceSpec().getDeviceReplicas());
   }
 
   /** A resource's name and namespace as a reference names them: names only, no endpoints. */
   public static DeviceResources of(DeviceKind kind, String name, String namespace) {
-    return new DeviceResources(kind, name, namespace, 0, 0);
+    return new DeviceResources(kind, name, namespace, 0, 0, 1);
   }
 
   /** Longest resource name of a kind whose derived names are all valid DNS labels. */
   public static int maxNameLength(DeviceKind kind) {
     return DNS_LABEL - ("-" + kind.shortName() + LONGEST_SUFFIX).length();
   }
+
+  /**
+   * Longest resource name of a kind with replicated devices: the StatefulSet controller labels each
+   * pod with controller-revision-hash=&lt;StatefulSet name&gt;-&lt;10 characters&gt;, which must
+   * fit a label value (63 characters).
+   */
+  public static int maxReplicatedNameLength(DeviceKind kind) {
+    return DNS_LABEL - REVISION_HASH_SUFFIX - ("-" + kind.shortName()).length();
+  }
+
+  /** "-" and the 10 characters of a controller revision hash. */
+  private static final int REVISION_HASH_SUFFIX = 11;
 
   public String name() {
     return name;
@@ -71,6 +93,65 @@ public final class DeviceResources {
   /** The ClusterIP Service of the backend and admin ports. */
   public String backendService() {
     return base + LONGEST_SUFFIX;
+  }
+
+  /**
+   * The device StatefulSet, with more than one device replica (a Deployment's name: one kind each).
+   */
+  public String deviceStatefulSet() {
+    return base;
+  }
+
+  /** The headless Service that gives each device replica its DNS name. */
+  public String headlessService() {
+    return base + "-pods";
+  }
+
+  /** The PodDisruptionBudget of the device replicas. */
+  public String deviceDisruptionBudget() {
+    return base;
+  }
+
+  /** The number of device replicas. */
+  public int deviceReplicas() {
+    return deviceReplicas;
+  }
+
+  /** The DNS name that resolves to every ready device replica: headless-service.namespace.svc. */
+  public String replicasHost() {
+    return headlessService() + "." + namespace + ".svc";
+  }
+
+  /** Each device replica's frontend: tcp://pod.headless-service.namespace.svc:port. */
+  public List<String> frontendReplicaEndpoints() {
+    return replicaEndpoints(port(frontendPort));
+  }
+
+  /** Each device replica's backend: tcp://pod.headless-service.namespace.svc:port. */
+  public List<String> backendReplicaEndpoints() {
+    return replicaEndpoints(port(backendPort));
+  }
+
+  /**
+   * Where a peer that must reach every replica connects to the frontend: the Service with one
+   * replica, each replica's address (comma separated, as the probe and ZeroMQ peers take them) with
+   * more.
+   */
+  public String frontendEndpointsOfEveryReplica() {
+    return deviceReplicas > 1 ? String.join(",", frontendReplicaEndpoints()) : frontendEndpoint();
+  }
+
+  /** Like {@link #frontendEndpointsOfEveryReplica()}, for the backend. */
+  public String backendEndpointsOfEveryReplica() {
+    return deviceReplicas > 1 ? String.join(",", backendReplicaEndpoints()) : backendEndpoint();
+  }
+
+  private List<String> replicaEndpoints(int port) {
+    List<String> endpoints = new ArrayList<>();
+    for (int i = 0; i < deviceReplicas; i++) {
+      endpoints.add(endpoint(deviceStatefulSet() + "-" + i + "." + headlessService(), port));
+    }
+    return endpoints;
   }
 
   /** The worker Deployment. */

@@ -65,6 +65,40 @@ public final class DeviceServiceBuilder {
         .build();
   }
 
+  /**
+   * The headless Service of replicated devices: no cluster IP, a DNS record per ready replica
+   * (pod.service.namespace.svc) and one name that resolves to all ready replicas. Not-ready
+   * replicas are left out (publishNotReadyAddresses false), so a peer resolving it never connects
+   * to a replica that is starting or stopping.
+   */
+  public static Service headless(ZmqDevice device) {
+    DeviceSpec spec = device.deviceSpec();
+    DeviceResources names = DeviceResources.of(device);
+    return new ServiceBuilder()
+        .withMetadata(metadata(device, names.headlessService()))
+        .withNewSpec()
+        .withType("ClusterIP")
+        .withClusterIP("None")
+        // publishNotReadyAddresses stays unset, i.e. false (the server omits a false value, so
+        // setting it would read back as a difference on every reconcile).
+        .withSelector(Labels.selector(device, Labels.COMPONENT_DEVICE))
+        .withPorts(
+            new ServicePortBuilder()
+                .withName("frontend")
+                .withProtocol("TCP")
+                .withPort(spec.frontend().getPort())
+                .withTargetPort(new IntOrString("frontend"))
+                .build(),
+            new ServicePortBuilder()
+                .withName("backend")
+                .withProtocol("TCP")
+                .withPort(spec.backend().getPort())
+                .withTargetPort(new IntOrString("backend"))
+                .build())
+        .endSpec()
+        .build();
+  }
+
   private static io.fabric8.kubernetes.api.model.ObjectMeta metadata(
       ZmqDevice device, String name) {
     return new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()

@@ -78,10 +78,14 @@ public final class ReferenceResolver {
           continue;
         }
         DeviceResources target = DeviceResources.of(found.get());
+        // Workers send into every replica of the target (a stage's input, a forwarder's
+        // publishers' side). A downstream forwarder subscribes through the upstream's backend
+        // Service, at exactly one replica: each replica holds every topic, so subscribing at all
+        // of them would deliver each message once per replica (docs/contracts.md, dedup rule).
         endpoint =
             link.role() == DeviceLink.Role.UPSTREAM
                 ? target.backendEndpoint()
-                : target.frontendEndpoint();
+                : target.frontendEndpointsOfEveryReplica();
       }
       if (link.role() == DeviceLink.Role.UPSTREAM) {
         upstreams.add(

@@ -37,6 +37,16 @@ public final class SpecValidator {
               + " (its Service names derive from it), got "
               + name.length());
     }
+    int maxReplicated = DeviceResources.maxReplicatedNameLength(device.deviceKind());
+    if (spec.replicated() && name.length() > maxReplicated) {
+      problems.add(
+          "metadata.name: at most "
+              + maxReplicated
+              + " characters for a "
+              + device.deviceKind().kind()
+              + " with spec.deviceReplicas > 1 (the StatefulSet's pod labels derive from it), got "
+              + name.length());
+    }
     int frontend = spec.frontend().getPort();
     int backend = spec.backend().getPort();
     if (frontend == backend) {

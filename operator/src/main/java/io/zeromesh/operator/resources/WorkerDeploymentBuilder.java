@@ -47,7 +47,10 @@ public final class WorkerDeploymentBuilder {
     DeviceSpec spec = device.deviceSpec();
     DeviceResources names = DeviceResources.of(device);
     List<EnvVar> env = new ArrayList<>();
-    env.add(new EnvVar(device.deviceKind().workerBackendEnv(), names.backendEndpoint(), null));
+    // Workers take from every device replica (one replica: through the backend Service).
+    env.add(
+        new EnvVar(
+            device.deviceKind().workerBackendEnv(), names.backendEndpointsOfEveryReplica(), null));
     if (references.output() != null) {
       env.add(new EnvVar(ENV_OUTPUT, references.output(), null));
     }

@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
 import io.zeromesh.operator.api.v1alpha1.DeviceSpec;
 import io.zeromesh.operator.api.v1alpha1.DeviceStatus;
 import io.zeromesh.operator.api.v1alpha1.Endpoints;
@@ -42,7 +44,7 @@ public final class DeviceStatusCalculator {
     } else {
       next.add(
           verdict.ok()
-              ? ready(device, observed.device(), before, generation)
+              ? ready(device, DevicePods.of(observed), before, generation)
               : Conditions.condition(
                   Conditions.READY, false, verdict.reason(), verdict.message(), generation));
       endpoints = endpoints(device, observed);
@@ -77,14 +79,20 @@ public final class DeviceStatusCalculator {
         replicas,
         ready,
         selector,
-        workers);
+        workers,
+        DevicePods.of(observed).ready() + "/" + device.deviceSpec().getDeviceReplicas());
   }
 
   private static Condition ready(
-      ZmqDevice device, Deployment deployment, List<Condition> before, long generation) {
+      ZmqDevice device, DevicePods pods, List<Condition> before, long generation) {
     DeviceResources names = DeviceResources.of(device);
     String frontend = names.frontendEndpoint();
-    if (deployment == null) {
+    boolean replicated = names.deviceReplicas() > 1;
+    String what =
+        replicated
+            ? "the device pods of " + names.deviceStatefulSet()
+            : "the device pod of " + names.deviceDeployment();
+    if (!pods.exists()) {
       return Conditions.condition(
           Conditions.READY,
           false,
@@ -92,21 +100,18 @@ public final class DeviceStatusCalculator {
           "creating the device",
           generation);
     }
-    DeploymentStatus s = deployment.getStatus();
-    int available = s == null || s.getAvailableReplicas() == null ? 0 : s.getAvailableReplicas();
-    if (available >= 1 && rolledOut(deployment)) {
+    if (pods.available() >= 1 && pods.rolledOut()) {
+      String replicas =
+          replicated
+              ? " (" + pods.available() + " of " + names.deviceReplicas() + " replicas available)"
+              : "";
       return Conditions.condition(
           Conditions.READY,
           true,
           Conditions.REASON_AVAILABLE,
-          "device serving at " + frontend,
+          "device serving at " + frontend + replicas,
           generation);
     }
-    boolean deadlineExceeded =
-        s != null
-            && s.getConditions() != null
-            && s.getConditions().stream()
-                .anyMatch(c -> "Progressing".equals(c.getType()) && "False".equals(c.getStatus()));
     boolean wasReady =
         Conditions.find(before, Conditions.READY)
             .map(
@@ -114,20 +119,75 @@ public final class DeviceStatusCalculator {
                     "True".equals(c.getStatus())
                         || Conditions.REASON_DEVICE_UNAVAILABLE.equals(c.getReason()))
             .orElse(false);
-    if (deadlineExceeded || (wasReady && available == 0 && rolledOut(deployment))) {
+    if (pods.deadlineExceeded() || (wasReady && pods.available() == 0 && pods.rolledOut())) {
       return Conditions.condition(
           Conditions.READY,
           false,
           Conditions.REASON_DEVICE_UNAVAILABLE,
-          "the device pod of " + names.deviceDeployment() + " is not available",
+          what + (replicated ? " are not available" : " is not available"),
           generation);
     }
     return Conditions.condition(
         Conditions.READY,
         false,
         Conditions.REASON_PROGRESSING,
-        "waiting for the device pod of " + names.deviceDeployment() + " to become available",
+        "waiting for " + what + " to become available",
         generation);
+  }
+
+  /**
+   * What the device's controller (Deployment or StatefulSet) reports, alike for both.
+   *
+   * @param exists the controller object is there
+   * @param ready pods passing their readiness probe
+   * @param available pods available (ready, for a StatefulSet on a server without
+   *     availableReplicas)
+   * @param rolledOut the controller has seen its latest spec and every pod runs it
+   * @param deadlineExceeded a Deployment ran out of its progress deadline
+   */
+  record DevicePods(
+      boolean exists, int ready, int available, boolean rolledOut, boolean deadlineExceeded) {
+    static DevicePods of(ObservedChildren observed) {
+      if (observed.deviceSet() != null) {
+        return of(observed.deviceSet());
+      }
+      Deployment d = observed.device();
+      if (d == null) {
+        return new DevicePods(false, 0, 0, false, false);
+      }
+      DeploymentStatus s = d.getStatus();
+      boolean deadlineExceeded =
+          s != null
+              && s.getConditions() != null
+              && s.getConditions().stream()
+                  .anyMatch(
+                      c -> "Progressing".equals(c.getType()) && "False".equals(c.getStatus()));
+      return new DevicePods(
+          true,
+          s == null || s.getReadyReplicas() == null ? 0 : s.getReadyReplicas(),
+          s == null || s.getAvailableReplicas() == null ? 0 : s.getAvailableReplicas(),
+          DeviceStatusCalculator.rolledOut(d),
+          deadlineExceeded);
+    }
+
+    private static DevicePods of(StatefulSet set) {
+      StatefulSetStatus s = set.getStatus();
+      if (s == null) {
+        return new DevicePods(true, 0, 0, false, false);
+      }
+      int ready = s.getReadyReplicas() == null ? 0 : s.getReadyReplicas();
+      int available = s.getAvailableReplicas() == null ? ready : s.getAvailableReplicas();
+      Long generation = set.getMetadata().getGeneration();
+      boolean seen =
+          s.getObservedGeneration() != null
+              && (generation == null || s.getObservedGeneration() >= generation);
+      int wanted = set.getSpec().getReplicas() == null ? 1 : set.getSpec().getReplicas();
+      int updated = s.getUpdatedReplicas() == null ? 0 : s.getUpdatedReplicas();
+      boolean sameRevision =
+          s.getUpdateRevision() == null || s.getUpdateRevision().equals(s.getCurrentRevision());
+      return new DevicePods(
+          true, ready, available, seen && updated >= wanted && sameRevision, false);
+    }
   }
 
   /** The Deployment's controller has seen its latest spec and all pods run it. */
@@ -158,7 +218,12 @@ public final class DeviceStatusCalculator {
               .findFirst()
               .orElse(null);
     }
-    return new Endpoints(names.frontendEndpoint(), names.backendEndpoint(), nodePort);
+    Endpoints endpoints =
+        new Endpoints(names.frontendEndpoint(), names.backendEndpoint(), nodePort);
+    return names.deviceReplicas() > 1
+        ? endpoints.withReplicas(
+            names.frontendReplicaEndpoints(), names.backendReplicaEndpoints(), names.replicasHost())
+        : endpoints;
   }
 
   private static long generation(ZmqDevice device) {

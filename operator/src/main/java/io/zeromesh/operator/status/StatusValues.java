@@ -14,13 +14,15 @@ public record StatusValues(
     Integer replicas,
     Integer readyReplicas,
     String selector,
-    String workers) {
+    String workers,
+    String devices) {
 
   /** Writes the values into a kind's status object. */
   public <S extends DeviceStatus> S applyTo(S status) {
     status.setObservedGeneration(observedGeneration);
     status.setConditions(conditions);
     status.setEndpoints(endpoints);
+    status.setDevices(devices);
     if (status instanceof WorkersStatus w) {
       w.setReplicas(replicas);
       w.setReadyReplicas(readyReplicas);

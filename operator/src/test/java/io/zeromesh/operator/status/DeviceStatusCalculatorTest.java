@@ -60,6 +60,7 @@ class DeviceStatusCalculatorTest {
         v.endpoints());
     assertEquals(3L, v.observedGeneration());
     assertEquals("0/2", v.workers());
+    assertEquals("0/1", v.devices());
   }
 
   @Test
@@ -81,6 +82,73 @@ class DeviceStatusCalculatorTest {
     assertEquals(
         "True",
         Conditions.find(v.conditions(), Conditions.WORKERS_READY).orElseThrow().getStatus());
+  }
+
+  @Test
+  void replicatedDevicesReportEveryReplicaAndAreReadyWithOneAvailable() {
+    ZmqBroker replicated =
+        stored(
+            TestResources.broker(
+                "n",
+                "b",
+                s -> {
+                  s.setDeviceReplicas(3);
+                  s.setWorkers(TestResources.workers(2));
+                }));
+    var set =
+        new io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder()
+            .withNewMetadata()
+            .withName("b-broker")
+            .withGeneration(4L)
+            .endMetadata()
+            .withNewSpec()
+            .withReplicas(3)
+            .endSpec()
+            .withNewStatus()
+            .withObservedGeneration(4L)
+            .withReplicas(3)
+            .withUpdatedReplicas(3)
+            .withReadyReplicas(2)
+            .withAvailableReplicas(2)
+            .withCurrentRevision("r1")
+            .withUpdateRevision("r1")
+            .endStatus()
+            .build();
+    StatusValues v =
+        DeviceStatusCalculator.compute(
+            replicated,
+            Verdict.OK,
+            new ObservedChildren(null, deployment(2, 2, 5, 5), null, set),
+            null,
+            T0);
+    assertEquals("True", ready(v).getStatus());
+    assertEquals(
+        "device serving at tcp://b-broker.n.svc:5559 (2 of 3 replicas available)",
+        ready(v).getMessage());
+    assertEquals("2/3", v.devices());
+    assertEquals(
+        java.util.List.of(
+            "tcp://b-broker-0.b-broker-pods.n.svc:5559",
+            "tcp://b-broker-1.b-broker-pods.n.svc:5559",
+            "tcp://b-broker-2.b-broker-pods.n.svc:5559"),
+        v.endpoints().getFrontendReplicas());
+    assertEquals(
+        "tcp://b-broker-2.b-broker-pods.n.svc:5560", v.endpoints().getBackendReplicas().get(2));
+    assertEquals("b-broker-pods.n.svc", v.endpoints().getReplicasHost());
+
+    // A rolling update in flight (revisions differ): not rolled out yet.
+    set.getStatus().setUpdateRevision("r2");
+    set.getStatus().setUpdatedReplicas(1);
+    StatusValues rolling =
+        DeviceStatusCalculator.compute(
+            replicated,
+            Verdict.OK,
+            new ObservedChildren(null, deployment(2, 2, 5, 5), null, set),
+            null,
+            T0);
+    assertEquals("Progressing", ready(rolling).getReason());
+    assertEquals(
+        "waiting for the device pods of b-broker to become available", ready(rolling).getMessage());
   }
 
   @Test

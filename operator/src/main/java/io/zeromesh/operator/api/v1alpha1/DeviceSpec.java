@@ -1,6 +1,8 @@
 package io.zeromesh.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -23,6 +25,16 @@ public abstract class DeviceSpec {
   /** A NetworkPolicy for the device pod. */
   @JsonPropertyDescription("A NetworkPolicy for the device pod; off unless enabled.")
   private NetworkPolicySpec networkPolicy;
+
+  @JsonPropertyDescription(
+      "Device pods (replicas of the device), distinct from the workers. 1: one pod of a"
+          + " Deployment. More: a StatefulSet, a headless Service giving each replica a stable"
+          + " DNS name, a PodDisruptionBudget (maxUnavailable 1), preferred anti-affinity across"
+          + " nodes, and rolling changes one replica at a time. Managed workers connect to every"
+          + " replica; see the operator README for who connects where.")
+  @Default("1")
+  @Min(1)
+  private Integer deviceReplicas = 1;
 
   /** Device image; empty: the operator's default (ZEROMESH_BROKER_IMAGE). */
   @JsonPropertyDescription(
@@ -98,6 +110,19 @@ public abstract class DeviceSpec {
    */
   public Map<String, Object> modeSettings() {
     return Map.of();
+  }
+
+  public Integer getDeviceReplicas() {
+    return deviceReplicas == null ? 1 : deviceReplicas;
+  }
+
+  public void setDeviceReplicas(Integer deviceReplicas) {
+    this.deviceReplicas = deviceReplicas;
+  }
+
+  /** True when the device runs more than one pod. */
+  public boolean replicated() {
+    return getDeviceReplicas() > 1;
   }
 
   public SocketOptions getSocketOptions() {

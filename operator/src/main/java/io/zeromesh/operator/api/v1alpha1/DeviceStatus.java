@@ -21,6 +21,19 @@ public abstract class DeviceStatus {
   @JsonPropertyDescription("Where peers connect to the device.")
   private Endpoints endpoints;
 
+  @JsonPropertyDescription(
+      "Device pods that are ready, of those wanted, as ready/wanted (spec.deviceReplicas), for"
+          + " kubectl get.")
+  private String devices;
+
+  public String getDevices() {
+    return devices;
+  }
+
+  public void setDevices(String devices) {
+    this.devices = devices;
+  }
+
   public Long getObservedGeneration() {
     return observedGeneration;
   }
@@ -51,11 +64,12 @@ public abstract class DeviceStatus {
         && o.getClass() == getClass()
         && Objects.equals(observedGeneration, ((DeviceStatus) o).observedGeneration)
         && Objects.equals(conditions, ((DeviceStatus) o).conditions)
-        && Objects.equals(endpoints, ((DeviceStatus) o).endpoints);
+        && Objects.equals(endpoints, ((DeviceStatus) o).endpoints)
+        && Objects.equals(devices, ((DeviceStatus) o).devices);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(observedGeneration, conditions, endpoints);
+    return Objects.hash(observedGeneration, conditions, endpoints, devices);
   }
 }

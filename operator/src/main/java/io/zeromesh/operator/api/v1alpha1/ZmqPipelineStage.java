@@ -35,6 +35,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.endpoints.frontend",
     type = Type.STRING)
 @AdditionalPrinterColumn(name = "Workers", jsonPath = ".status.workers", type = Type.STRING)
+@AdditionalPrinterColumn(name = "Devices", jsonPath = ".status.devices", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 public class ZmqPipelineStage extends CustomResource<ZmqPipelineStageSpec, WorkersStatus>
     implements Namespaced, ZmqDevice {
