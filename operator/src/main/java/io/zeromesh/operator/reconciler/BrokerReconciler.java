@@ -6,6 +6,7 @@ import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.BooleanWithUndefined;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import io.zeromesh.operator.api.v1alpha1.WorkersStatus;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 /** Reconciles a ZmqBroker into its device, Services, Secrets and workers. */
 @ControllerConfiguration(
     name = "zmqbroker",
+    fieldManager = DeviceReconciler.FIELD_MANAGER,
     maxReconciliationInterval =
         @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
 @Workflow(
@@ -86,11 +88,18 @@ public class BrokerReconciler extends DeviceReconciler<ZmqBroker, WorkersStatus>
     super(defaults, WorkersStatus::new, Set.of());
   }
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.BROKER_DEVICE_SELECTOR))
+  // Applied server-side too (JOSDK leaves Secrets to create/update by default, for stringData;
+  // this one only has data), so its field manager is zeromesh-operator like every other child's.
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      useSSA = BooleanWithUndefined.TRUE,
+      informer = @Informer(labelSelector = Labels.BROKER_DEVICE_SELECTOR))
   public static final class CurveSecret extends Dependents.CurveSecret<ZmqBroker> {}
 
-  // Created with a plain apply: on Kubernetes 1.20 an apply that must create a Service fails
-  // when it carries a resourceVersion, which is how the create-only apply guards.
+  // Every child is created with a plain apply, so the field manager zeromesh-operator owns it from
+  // the start (the create-only path creates with the client's default manager), and on
+  // Kubernetes 1.20 an apply that must create a Service fails when it carries a resourceVersion,
+  // which is how the create-only apply guards.
   @KubernetesDependent(
       createResourceOnlyIfNotExistingWithSSA = false,
       informer = @Informer(labelSelector = Labels.BROKER_DEVICE_SELECTOR))
@@ -100,27 +109,39 @@ public class BrokerReconciler extends DeviceReconciler<ZmqBroker, WorkersStatus>
   @KubernetesDependent(createResourceOnlyIfNotExistingWithSSA = false)
   public static final class BackendService extends Dependents.BackendService<ZmqBroker> {}
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.BROKER_DEVICE_SELECTOR))
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      informer = @Informer(labelSelector = Labels.BROKER_DEVICE_SELECTOR))
   public static final class DeviceDeployment extends Dependents.DeviceDeployment<ZmqBroker> {}
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.BROKER_DEVICE_SELECTOR))
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      informer = @Informer(labelSelector = Labels.BROKER_DEVICE_SELECTOR))
   public static final class DeviceStatefulSet extends Dependents.DeviceStatefulSet<ZmqBroker> {}
 
   // Created with a plain apply, like the frontend; watched through the frontend's informer.
   @KubernetesDependent(createResourceOnlyIfNotExistingWithSSA = false)
   public static final class HeadlessService extends Dependents.HeadlessService<ZmqBroker> {}
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.BROKER_DEVICE_SELECTOR))
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      informer = @Informer(labelSelector = Labels.BROKER_DEVICE_SELECTOR))
   public static final class DeviceDisruptionBudget
       extends Dependents.DeviceDisruptionBudget<ZmqBroker> {}
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.BROKER_WORKERS_SELECTOR))
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      informer = @Informer(labelSelector = Labels.BROKER_WORKERS_SELECTOR))
   public static final class WorkerDeployment extends Dependents.WorkerDeployment<ZmqBroker> {}
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.BROKER_WORKERS_SELECTOR))
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      informer = @Informer(labelSelector = Labels.BROKER_WORKERS_SELECTOR))
   public static final class WorkerDisruptionBudget
       extends Dependents.WorkerDisruptionBudget<ZmqBroker> {}
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.BROKER_DEVICE_SELECTOR))
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      informer = @Informer(labelSelector = Labels.BROKER_DEVICE_SELECTOR))
   public static final class DeviceNetworkPolicy extends Dependents.DeviceNetworkPolicy<ZmqBroker> {}
 }

@@ -27,6 +27,9 @@ import java.util.function.Supplier;
 public abstract class DeviceReconciler<
         P extends CustomResource<?, S> & ZmqDevice, S extends DeviceStatus>
     implements Reconciler<P> {
+  /** The field manager of every server-side apply the operator makes (children and status). */
+  public static final String FIELD_MANAGER = "zeromesh-operator";
+
   private final OperatorDefaults defaults;
   private final Supplier<S> emptyStatus;
   private final Set<DeviceKind> referenced;

@@ -6,6 +6,7 @@ import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.BooleanWithUndefined;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import io.zeromesh.operator.api.v1alpha1.DeviceKind;
@@ -20,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 /** Reconciles a ZmqForwarder into its device, Services, Secrets. */
 @ControllerConfiguration(
     name = "zmqforwarder",
+    fieldManager = DeviceReconciler.FIELD_MANAGER,
     maxReconciliationInterval =
         @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
 @Workflow(
@@ -80,11 +82,18 @@ public class ForwarderReconciler extends DeviceReconciler<ZmqForwarder, ZmqForwa
     super(defaults, ZmqForwarderStatus::new, Set.of(DeviceKind.FORWARDER));
   }
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.FORWARDER_DEVICE_SELECTOR))
+  // Applied server-side too (JOSDK leaves Secrets to create/update by default, for stringData;
+  // this one only has data), so its field manager is zeromesh-operator like every other child's.
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      useSSA = BooleanWithUndefined.TRUE,
+      informer = @Informer(labelSelector = Labels.FORWARDER_DEVICE_SELECTOR))
   public static final class CurveSecret extends Dependents.CurveSecret<ZmqForwarder> {}
 
-  // Created with a plain apply: on Kubernetes 1.20 an apply that must create a Service fails
-  // when it carries a resourceVersion, which is how the create-only apply guards.
+  // Every child is created with a plain apply, so the field manager zeromesh-operator owns it from
+  // the start (the create-only path creates with the client's default manager), and on
+  // Kubernetes 1.20 an apply that must create a Service fails when it carries a resourceVersion,
+  // which is how the create-only apply guards.
   @KubernetesDependent(
       createResourceOnlyIfNotExistingWithSSA = false,
       informer = @Informer(labelSelector = Labels.FORWARDER_DEVICE_SELECTOR))
@@ -94,21 +103,29 @@ public class ForwarderReconciler extends DeviceReconciler<ZmqForwarder, ZmqForwa
   @KubernetesDependent(createResourceOnlyIfNotExistingWithSSA = false)
   public static final class BackendService extends Dependents.BackendService<ZmqForwarder> {}
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.FORWARDER_DEVICE_SELECTOR))
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      informer = @Informer(labelSelector = Labels.FORWARDER_DEVICE_SELECTOR))
   public static final class DeviceDeployment extends Dependents.DeviceDeployment<ZmqForwarder> {}
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.FORWARDER_DEVICE_SELECTOR))
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      informer = @Informer(labelSelector = Labels.FORWARDER_DEVICE_SELECTOR))
   public static final class DeviceStatefulSet extends Dependents.DeviceStatefulSet<ZmqForwarder> {}
 
   // Created with a plain apply, like the frontend; watched through the frontend's informer.
   @KubernetesDependent(createResourceOnlyIfNotExistingWithSSA = false)
   public static final class HeadlessService extends Dependents.HeadlessService<ZmqForwarder> {}
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.FORWARDER_DEVICE_SELECTOR))
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      informer = @Informer(labelSelector = Labels.FORWARDER_DEVICE_SELECTOR))
   public static final class DeviceDisruptionBudget
       extends Dependents.DeviceDisruptionBudget<ZmqForwarder> {}
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.FORWARDER_DEVICE_SELECTOR))
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      informer = @Informer(labelSelector = Labels.FORWARDER_DEVICE_SELECTOR))
   public static final class DeviceNetworkPolicy
       extends Dependents.DeviceNetworkPolicy<ZmqForwarder> {}
 }

@@ -6,6 +6,7 @@ import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.BooleanWithUndefined;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import io.zeromesh.operator.api.v1alpha1.DeviceKind;
@@ -20,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 /** Reconciles a ZmqPipelineStage into its device, Services, Secrets and workers. */
 @ControllerConfiguration(
     name = "zmqpipelinestage",
+    fieldManager = DeviceReconciler.FIELD_MANAGER,
     maxReconciliationInterval =
         @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
 @Workflow(
@@ -87,11 +89,18 @@ public class StageReconciler extends DeviceReconciler<ZmqPipelineStage, WorkersS
     super(defaults, WorkersStatus::new, Set.of(DeviceKind.FORWARDER, DeviceKind.PIPELINE_STAGE));
   }
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.STAGE_DEVICE_SELECTOR))
+  // Applied server-side too (JOSDK leaves Secrets to create/update by default, for stringData;
+  // this one only has data), so its field manager is zeromesh-operator like every other child's.
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      useSSA = BooleanWithUndefined.TRUE,
+      informer = @Informer(labelSelector = Labels.STAGE_DEVICE_SELECTOR))
   public static final class CurveSecret extends Dependents.CurveSecret<ZmqPipelineStage> {}
 
-  // Created with a plain apply: on Kubernetes 1.20 an apply that must create a Service fails
-  // when it carries a resourceVersion, which is how the create-only apply guards.
+  // Every child is created with a plain apply, so the field manager zeromesh-operator owns it from
+  // the start (the create-only path creates with the client's default manager), and on
+  // Kubernetes 1.20 an apply that must create a Service fails when it carries a resourceVersion,
+  // which is how the create-only apply guards.
   @KubernetesDependent(
       createResourceOnlyIfNotExistingWithSSA = false,
       informer = @Informer(labelSelector = Labels.STAGE_DEVICE_SELECTOR))
@@ -101,11 +110,15 @@ public class StageReconciler extends DeviceReconciler<ZmqPipelineStage, WorkersS
   @KubernetesDependent(createResourceOnlyIfNotExistingWithSSA = false)
   public static final class BackendService extends Dependents.BackendService<ZmqPipelineStage> {}
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.STAGE_DEVICE_SELECTOR))
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      informer = @Informer(labelSelector = Labels.STAGE_DEVICE_SELECTOR))
   public static final class DeviceDeployment
       extends Dependents.DeviceDeployment<ZmqPipelineStage> {}
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.STAGE_DEVICE_SELECTOR))
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      informer = @Informer(labelSelector = Labels.STAGE_DEVICE_SELECTOR))
   public static final class DeviceStatefulSet
       extends Dependents.DeviceStatefulSet<ZmqPipelineStage> {}
 
@@ -113,19 +126,27 @@ public class StageReconciler extends DeviceReconciler<ZmqPipelineStage, WorkersS
   @KubernetesDependent(createResourceOnlyIfNotExistingWithSSA = false)
   public static final class HeadlessService extends Dependents.HeadlessService<ZmqPipelineStage> {}
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.STAGE_DEVICE_SELECTOR))
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      informer = @Informer(labelSelector = Labels.STAGE_DEVICE_SELECTOR))
   public static final class DeviceDisruptionBudget
       extends Dependents.DeviceDisruptionBudget<ZmqPipelineStage> {}
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.STAGE_WORKERS_SELECTOR))
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      informer = @Informer(labelSelector = Labels.STAGE_WORKERS_SELECTOR))
   public static final class WorkerDeployment
       extends Dependents.WorkerDeployment<ZmqPipelineStage> {}
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.STAGE_WORKERS_SELECTOR))
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      informer = @Informer(labelSelector = Labels.STAGE_WORKERS_SELECTOR))
   public static final class WorkerDisruptionBudget
       extends Dependents.WorkerDisruptionBudget<ZmqPipelineStage> {}
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.STAGE_DEVICE_SELECTOR))
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      informer = @Informer(labelSelector = Labels.STAGE_DEVICE_SELECTOR))
   public static final class DeviceNetworkPolicy
       extends Dependents.DeviceNetworkPolicy<ZmqPipelineStage> {}
 }

@@ -113,7 +113,10 @@ class BrokerReconcilerIT {
         eventually()
             .until(
                 this::current,
-                b -> ready(b.getStatus()).map(c -> "True".equals(c.getStatus())).orElse(false));
+                // Ready is the device's; the workers' count follows their own status update.
+                b ->
+                    ready(b.getStatus()).map(c -> "True".equals(c.getStatus())).orElse(false)
+                        && "3/3".equals(b.getStatus().getWorkers()));
     Condition condition = ready(ready.getStatus()).orElseThrow();
     assertEquals("Available", condition.getReason());
     assertEquals(ready.getMetadata().getGeneration(), condition.getObservedGeneration());

@@ -14,15 +14,12 @@ import java.util.Map;
 
 /** What every device kind has: sockets, security, and how its pod runs. */
 public abstract class DeviceSpec {
-  /** ZMTP socket options of both sockets. */
   @JsonPropertyDescription("ZMTP socket options of both sockets; unset options keep the defaults.")
   private SocketOptions socketOptions;
 
-  /** CURVE encryption and client authentication. */
   @JsonPropertyDescription("CURVE encryption and client authentication of both sockets.")
   private CurveSpec curve;
 
-  /** A NetworkPolicy for the device pod. */
   @JsonPropertyDescription("A NetworkPolicy for the device pod; off unless enabled.")
   private NetworkPolicySpec networkPolicy;
 
@@ -36,54 +33,43 @@ public abstract class DeviceSpec {
   @Min(1)
   private Integer deviceReplicas = 1;
 
-  /** Device image; empty: the operator's default (ZEROMESH_BROKER_IMAGE). */
   @JsonPropertyDescription(
       "Device image; empty: the operator's default (its ZEROMESH_BROKER_IMAGE setting).")
   private String image;
 
-  /** Pull policy of the device image; empty: the operator's default. */
   @JsonPropertyDescription(
       "Pull policy of the device image; empty: the operator's default"
           + " (ZEROMESH_BROKER_IMAGE_PULL_POLICY, IfNotPresent).")
   private ImagePullPolicy imagePullPolicy;
 
-  /** CPU and memory of the device container. */
   @JsonPropertyDescription("CPU and memory requests and limits of the device container.")
   private ResourceRequirements resources;
 
-  /** Node labels the device pod must match. */
   @JsonPropertyDescription("Node labels the device pod must match.")
   private Map<String, String> nodeSelector = new LinkedHashMap<>();
 
-  /** Tolerations of the device pod. */
   @JsonPropertyDescription("Tolerations of the device pod.")
   private List<Toleration> tolerations = new ArrayList<>();
 
-  /** Affinity of the device pod. */
   @JsonPropertyDescription("Affinity and anti-affinity of the device pod.")
   private Affinity affinity;
 
-  /** Priority class of the device pod. */
   @JsonPropertyDescription("Priority class of the device pod.")
   private String priorityClassName;
 
-  /** Extra labels on every object the operator makes for this resource and on the device pod. */
   @JsonPropertyDescription(
       "Extra labels on every object made for this resource and on the device pod. The"
           + " app.kubernetes.io labels of the operator win over these.")
   private Map<String, String> labels = new LinkedHashMap<>();
 
-  /** Extra annotations on every object the operator makes and on the device pod. */
   @JsonPropertyDescription(
       "Extra annotations on every object made for this resource and on the device pod.")
   private Map<String, String> annotations = new LinkedHashMap<>();
 
-  /** Log level of the device: debug, info, warn or error. */
   @JsonPropertyDescription("Log level of the device: debug, info, warn or error (default info).")
   @Pattern("^(debug|info|warn|error)$")
   private String logLevel;
 
-  /** Log format of the device: plain or json. */
   @JsonPropertyDescription("Log format of the device: plain or json (default plain).")
   @Pattern("^(plain|json)$")
   private String logFormat;

@@ -8,7 +8,6 @@ import java.util.Objects;
 
 /** What every device kind reports. */
 public abstract class DeviceStatus {
-  /** The metadata.generation this status describes. */
   @JsonPropertyDescription("The metadata.generation this status describes.")
   private Long observedGeneration;
 
@@ -17,7 +16,6 @@ public abstract class DeviceStatus {
           + " ReferenceNotFound, ChildRejected) and, with workers, WorkersReady.")
   private List<Condition> conditions = new ArrayList<>();
 
-  /** Where peers connect. */
   @JsonPropertyDescription("Where peers connect to the device.")
   private Endpoints endpoints;
 

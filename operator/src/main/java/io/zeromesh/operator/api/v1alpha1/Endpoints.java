@@ -6,17 +6,14 @@ import java.util.Objects;
 
 /** Where peers connect to a device. */
 public class Endpoints {
-  /** Frontend endpoint inside the cluster, tcp://service.namespace.svc:port. */
   @JsonPropertyDescription(
       "Frontend endpoint inside the cluster, tcp://<service>.<namespace>.svc:<port>.")
   private String frontend;
 
-  /** Backend endpoint inside the cluster, tcp://service.namespace.svc:port. */
   @JsonPropertyDescription(
       "Backend endpoint inside the cluster, tcp://<service>.<namespace>.svc:<port>.")
   private String backend;
 
-  /** Node port of the frontend when its Service is NodePort or LoadBalancer. */
   @JsonPropertyDescription(
       "Node port of the frontend when its Service is of type NodePort or LoadBalancer.")
   private Integer frontendNodePort;

@@ -10,7 +10,6 @@ import io.fabric8.generator.annotation.Min;
  * its own default port in the schema.
  */
 public abstract class FrontendSpec {
-  /** Type of the frontend Service; the backend Service is always ClusterIP. */
   @JsonPropertyDescription(
       "Type of the frontend Service (ClusterIP, NodePort or LoadBalancer). The backend Service is"
           + " always ClusterIP.")

@@ -17,17 +17,12 @@ public class WorkersSpec {
   @SpecReplicas
   private Integer replicas = 1;
 
-  /**
-   * Pod template of a worker. Every container gets ZEROMESH_BROKER (the backend endpoint) and, with
-   * CURVE, ZEROMESH_CURVE_SERVER_KEY.
-   */
   @JsonPropertyDescription(
       "Pod template of a worker. Every container gets ZEROMESH_BROKER (the backend endpoint) and,"
           + " when CURVE is on, ZEROMESH_CURVE_SERVER_KEY (the device's public key).")
   @Required
   private PodTemplateSpec template;
 
-  /** A PodDisruptionBudget for the worker pods; empty: none. */
   @JsonPropertyDescription("A PodDisruptionBudget for the worker pods; empty: none.")
   private DisruptionBudgetSpec podDisruptionBudget;
 

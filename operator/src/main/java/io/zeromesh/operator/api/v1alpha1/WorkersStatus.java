@@ -9,22 +9,18 @@ import java.util.Objects;
  * Status of the kinds that run workers (ZmqBroker, ZmqPipelineStage): the device, and its workers.
  */
 public class WorkersStatus extends DeviceStatus {
-  /** Worker pods that exist (of the worker Deployment). */
   @JsonPropertyDescription("Worker pods that exist (of the worker Deployment).")
   @StatusReplicas
   private Integer replicas;
 
-  /** Worker pods that are ready. */
   @JsonPropertyDescription("Worker pods that are ready.")
   private Integer readyReplicas;
 
-  /** Label selector of the worker pods, as a string (for /scale and autoscalers). */
   @JsonPropertyDescription(
       "Label selector of the worker pods, as a string (for the /scale subresource).")
   @LabelSelector
   private String selector;
 
-  /** Ready and desired workers, as ready/desired, for kubectl get. */
   @JsonPropertyDescription("Ready and desired workers, as ready/desired, for kubectl get.")
   private String workers;
 

@@ -5,17 +5,14 @@ import io.fabric8.generator.annotation.Default;
 
 /** A queue device (ROUTER frontend, DEALER backend) and, optionally, its workers. */
 public class ZmqBrokerSpec extends DeviceSpec {
-  /** Frontend: where clients (REQ, DEALER) connect. */
   @JsonPropertyDescription("Frontend (ROUTER): where clients (REQ, DEALER) connect.")
   @Default("{}")
   private BrokerFrontend frontend = new BrokerFrontend();
 
-  /** Backend: where workers (REP, DEALER) connect. */
   @JsonPropertyDescription("Backend (DEALER): where workers (REP, DEALER) connect.")
   @Default("{}")
   private BrokerBackend backend = new BrokerBackend();
 
-  /** Worker pods run next to the device; empty: none (workers are run elsewhere). */
   @JsonPropertyDescription(
       "Worker pods the operator runs, connected to the backend; empty: none (workers run"
           + " elsewhere).")

@@ -10,41 +10,34 @@ import java.util.Map;
 
 /** A pub-sub forwarder (XSUB frontend, XPUB backend), optionally fed by upstreams. */
 public class ZmqForwarderSpec extends DeviceSpec {
-  /** Frontend: where publishers connect. */
   @JsonPropertyDescription("Frontend (XSUB): where publishers connect.")
   @Default("{}")
   private ForwarderFrontend frontend = new ForwarderFrontend();
 
-  /** Backend: where subscribers connect. */
   @JsonPropertyDescription("Backend (XPUB): where subscribers connect.")
   @Default("{}")
   private ForwarderBackend backend = new ForwarderBackend();
 
-  /** Other publishers this forwarder subscribes to, besides those connecting to its frontend. */
   @JsonPropertyDescription(
       "Upstreams the frontend also connects out to and subscribes at: other ZmqForwarders (a"
           + " cascade) or raw endpoints.")
   private List<UpstreamSpec> upstreams = new ArrayList<>();
 
-  /** Replays the latest message of each topic to a new subscription. */
   @JsonPropertyDescription("Replays the latest message of each topic to each new subscription.")
   @Default("false")
   private Boolean lastValueCache = false;
 
-  /** Sent to each new subscriber when it subscribes; empty: off. */
   @JsonPropertyDescription(
       "Sent to each new subscriber when it subscribes (the subscriber must subscribe to this"
           + " prefix too); empty: off.")
   private String welcomeMessage;
 
-  /** Start gate: holds published messages until this many subscribers are subscribed. */
   @JsonPropertyDescription(
       "Start gate: holds published messages until this many subscribers are subscribed; 0: off.")
   @Default("0")
   @Min(0)
   private Integer minSubscribers = 0;
 
-  /** Messages the start gate holds at most. */
   @JsonPropertyDescription("Messages the start gate holds at most.")
   @Default("100000")
   @Min(1)
