@@ -146,6 +146,19 @@ class ConvergenceIT {
                   + entries.stream().map(e -> e.getManager() + "/" + e.getOperation()).toList());
     }
 
+    // The status too is written under the operator's name.
+    assertTrue(
+        current().getMetadata().getManagedFields().stream()
+            .anyMatch(
+                e ->
+                    DeviceReconciler.FIELD_MANAGER.equals(e.getManager())
+                        && "status".equals(e.getSubresource())),
+        () ->
+            "managers of the broker: "
+                + current().getMetadata().getManagedFields().stream()
+                    .map(e -> e.getManager() + "/" + e.getSubresource())
+                    .toList());
+
     Map<String, String> versions = new LinkedHashMap<>();
     untouched.forEach(
         (what, get) -> versions.put(what, get.get().getMetadata().getResourceVersion()));

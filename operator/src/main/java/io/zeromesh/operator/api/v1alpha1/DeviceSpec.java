@@ -14,6 +14,25 @@ import java.util.Map;
 
 /** What every device kind has: sockets, security, and how its pod runs. */
 public abstract class DeviceSpec {
+  // Cross-field rules the API server checks at admission (CEL, Kubernetes 1.25 and later; older
+  // servers drop x-kubernetes-validations and the operator's SpecValidator reports the same rules
+  // as InvalidSpec). Each kind's spec class carries them, since the annotations are not inherited.
+  public static final String RULE_PORTS_DIFFER =
+      "!has(self.frontend) || !has(self.backend) || !has(self.frontend.port)"
+          + " || !has(self.backend.port) || self.frontend.port != self.backend.port";
+  public static final String MESSAGE_PORTS_DIFFER =
+      "spec.backend.port: must differ from spec.frontend.port";
+  public static final String RULE_NOT_ADMIN_PORT =
+      "(!has(self.frontend) || !has(self.frontend.port) || self.frontend.port != 8080)"
+          + " && (!has(self.backend) || !has(self.backend.port) || self.backend.port != 8080)";
+  public static final String MESSAGE_NOT_ADMIN_PORT =
+      "spec.frontend.port, spec.backend.port: 8080 is the device's admin port";
+  public static final String RULE_NODE_PORT =
+      "!has(self.frontend) || !has(self.frontend.nodePort)"
+          + " || (has(self.frontend.serviceType) && self.frontend.serviceType != 'ClusterIP')";
+  public static final String MESSAGE_NODE_PORT =
+      "spec.frontend.nodePort: only with serviceType NodePort or LoadBalancer";
+
   @JsonPropertyDescription("ZMTP socket options of both sockets; unset options keep the defaults.")
   private SocketOptions socketOptions;
 

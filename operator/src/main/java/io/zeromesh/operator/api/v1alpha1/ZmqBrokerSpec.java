@@ -2,8 +2,12 @@ package io.zeromesh.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** A queue device (ROUTER frontend, DEALER backend) and, optionally, its workers. */
+@ValidationRule(value = DeviceSpec.RULE_PORTS_DIFFER, message = DeviceSpec.MESSAGE_PORTS_DIFFER)
+@ValidationRule(value = DeviceSpec.RULE_NOT_ADMIN_PORT, message = DeviceSpec.MESSAGE_NOT_ADMIN_PORT)
+@ValidationRule(value = DeviceSpec.RULE_NODE_PORT, message = DeviceSpec.MESSAGE_NODE_PORT)
 public class ZmqBrokerSpec extends DeviceSpec {
   @JsonPropertyDescription("Frontend (ROUTER): where clients (REQ, DEALER) connect.")
   @Default("{}")
