@@ -56,6 +56,11 @@ import java.util.concurrent.TimeUnit;
           activationCondition = Preconditions.PolicyV1Served.class,
           reconcilePrecondition = Preconditions.ReplicatedDevice.class),
       @Dependent(
+          name = "device-disruption-budget-v1beta1",
+          type = BrokerReconciler.DeviceDisruptionBudgetV1beta1.class,
+          activationCondition = Preconditions.OnlyPolicyV1beta1Served.class,
+          reconcilePrecondition = Preconditions.ReplicatedDevice.class),
+      @Dependent(
           name = "workers",
           type = BrokerReconciler.WorkerDeployment.class,
           reconcilePrecondition = Preconditions.WorkersWanted.class),
@@ -63,6 +68,11 @@ import java.util.concurrent.TimeUnit;
           name = "workers-disruption-budget",
           type = BrokerReconciler.WorkerDisruptionBudget.class,
           activationCondition = Preconditions.PolicyV1Served.class,
+          reconcilePrecondition = Preconditions.DisruptionBudgetWanted.class),
+      @Dependent(
+          name = "workers-disruption-budget-v1beta1",
+          type = BrokerReconciler.WorkerDisruptionBudgetV1beta1.class,
+          activationCondition = Preconditions.OnlyPolicyV1beta1Served.class,
           reconcilePrecondition = Preconditions.DisruptionBudgetWanted.class),
       @Dependent(
           name = "network-policy",
@@ -144,4 +154,16 @@ public class BrokerReconciler extends DeviceReconciler<ZmqBroker, WorkersStatus>
       createResourceOnlyIfNotExistingWithSSA = false,
       informer = @Informer(labelSelector = Labels.BROKER_DEVICE_SELECTOR))
   public static final class DeviceNetworkPolicy extends Dependents.DeviceNetworkPolicy<ZmqBroker> {}
+
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      informer = @Informer(labelSelector = Labels.BROKER_DEVICE_SELECTOR))
+  public static final class DeviceDisruptionBudgetV1beta1
+      extends Dependents.DeviceDisruptionBudgetV1beta1<ZmqBroker> {}
+
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      informer = @Informer(labelSelector = Labels.BROKER_WORKERS_SELECTOR))
+  public static final class WorkerDisruptionBudgetV1beta1
+      extends Dependents.WorkerDisruptionBudgetV1beta1<ZmqBroker> {}
 }

@@ -18,6 +18,7 @@ import io.zeromesh.operator.resources.DeviceDisruptionBudgetBuilder;
 import io.zeromesh.operator.resources.DeviceNetworkPolicyBuilder;
 import io.zeromesh.operator.resources.DeviceResources;
 import io.zeromesh.operator.resources.DeviceServiceBuilder;
+import io.zeromesh.operator.resources.PolicyV1beta1;
 import io.zeromesh.operator.resources.WorkerDeploymentBuilder;
 import io.zeromesh.operator.resources.WorkerDisruptionBudgetBuilder;
 
@@ -193,6 +194,24 @@ final class Dependents {
     }
   }
 
+  abstract static class DeviceDisruptionBudgetV1beta1<P extends ZmqDevice>
+      extends Child<io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget, P> {
+    DeviceDisruptionBudgetV1beta1() {
+      super(io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget.class);
+    }
+
+    @Override
+    String name(DeviceResources names) {
+      return names.deviceDisruptionBudget();
+    }
+
+    @Override
+    protected io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget desired(
+        P primary, Context<P> context) {
+      return PolicyV1beta1.of(DeviceDisruptionBudgetBuilder.build(primary));
+    }
+  }
+
   abstract static class WorkerDeployment<P extends ZmqDevice> extends Child<Deployment, P> {
     WorkerDeployment() {
       super(Deployment.class);
@@ -224,6 +243,24 @@ final class Dependents {
     @Override
     protected PodDisruptionBudget desired(P primary, Context<P> context) {
       return WorkerDisruptionBudgetBuilder.build(primary);
+    }
+  }
+
+  abstract static class WorkerDisruptionBudgetV1beta1<P extends ZmqDevice>
+      extends Child<io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget, P> {
+    WorkerDisruptionBudgetV1beta1() {
+      super(io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget.class);
+    }
+
+    @Override
+    String name(DeviceResources names) {
+      return names.workerDisruptionBudget();
+    }
+
+    @Override
+    protected io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget desired(
+        P primary, Context<P> context) {
+      return PolicyV1beta1.of(WorkerDisruptionBudgetBuilder.build(primary));
     }
   }
 

@@ -59,6 +59,11 @@ import java.util.concurrent.TimeUnit;
           activationCondition = Preconditions.PolicyV1Served.class,
           reconcilePrecondition = Preconditions.ReplicatedDevice.class),
       @Dependent(
+          name = "device-disruption-budget-v1beta1",
+          type = ForwarderReconciler.DeviceDisruptionBudgetV1beta1.class,
+          activationCondition = Preconditions.OnlyPolicyV1beta1Served.class,
+          reconcilePrecondition = Preconditions.ReplicatedDevice.class),
+      @Dependent(
           name = "network-policy",
           type = ForwarderReconciler.DeviceNetworkPolicy.class,
           reconcilePrecondition = Preconditions.NetworkPolicyWanted.class)
@@ -128,4 +133,10 @@ public class ForwarderReconciler extends DeviceReconciler<ZmqForwarder, ZmqForwa
       informer = @Informer(labelSelector = Labels.FORWARDER_DEVICE_SELECTOR))
   public static final class DeviceNetworkPolicy
       extends Dependents.DeviceNetworkPolicy<ZmqForwarder> {}
+
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      informer = @Informer(labelSelector = Labels.FORWARDER_DEVICE_SELECTOR))
+  public static final class DeviceDisruptionBudgetV1beta1
+      extends Dependents.DeviceDisruptionBudgetV1beta1<ZmqForwarder> {}
 }

@@ -57,6 +57,11 @@ import java.util.concurrent.TimeUnit;
           activationCondition = Preconditions.PolicyV1Served.class,
           reconcilePrecondition = Preconditions.ReplicatedDevice.class),
       @Dependent(
+          name = "device-disruption-budget-v1beta1",
+          type = StageReconciler.DeviceDisruptionBudgetV1beta1.class,
+          activationCondition = Preconditions.OnlyPolicyV1beta1Served.class,
+          reconcilePrecondition = Preconditions.ReplicatedDevice.class),
+      @Dependent(
           name = "workers",
           type = StageReconciler.WorkerDeployment.class,
           reconcilePrecondition = Preconditions.WorkersWanted.class),
@@ -64,6 +69,11 @@ import java.util.concurrent.TimeUnit;
           name = "workers-disruption-budget",
           type = StageReconciler.WorkerDisruptionBudget.class,
           activationCondition = Preconditions.PolicyV1Served.class,
+          reconcilePrecondition = Preconditions.DisruptionBudgetWanted.class),
+      @Dependent(
+          name = "workers-disruption-budget-v1beta1",
+          type = StageReconciler.WorkerDisruptionBudgetV1beta1.class,
+          activationCondition = Preconditions.OnlyPolicyV1beta1Served.class,
           reconcilePrecondition = Preconditions.DisruptionBudgetWanted.class),
       @Dependent(
           name = "network-policy",
@@ -149,4 +159,16 @@ public class StageReconciler extends DeviceReconciler<ZmqPipelineStage, WorkersS
       informer = @Informer(labelSelector = Labels.STAGE_DEVICE_SELECTOR))
   public static final class DeviceNetworkPolicy
       extends Dependents.DeviceNetworkPolicy<ZmqPipelineStage> {}
+
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      informer = @Informer(labelSelector = Labels.STAGE_DEVICE_SELECTOR))
+  public static final class DeviceDisruptionBudgetV1beta1
+      extends Dependents.DeviceDisruptionBudgetV1beta1<ZmqPipelineStage> {}
+
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      informer = @Informer(labelSelector = Labels.STAGE_WORKERS_SELECTOR))
+  public static final class WorkerDisruptionBudgetV1beta1
+      extends Dependents.WorkerDisruptionBudgetV1beta1<ZmqPipelineStage> {}
 }

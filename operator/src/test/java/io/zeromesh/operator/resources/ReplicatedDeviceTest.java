@@ -130,6 +130,17 @@ class ReplicatedDeviceTest {
   }
 
   @Test
+  void onAServerWithoutPolicyV1TheBudgetIsTheSameInV1beta1() {
+    PodDisruptionBudget v1 = DeviceDisruptionBudgetBuilder.build(broker);
+    var v1beta1 = PolicyV1beta1.of(v1);
+    assertEquals("policy/v1beta1", v1beta1.getApiVersion());
+    assertEquals(v1.getMetadata(), v1beta1.getMetadata());
+    assertEquals(v1.getSpec().getMaxUnavailable(), v1beta1.getSpec().getMaxUnavailable());
+    assertEquals(v1.getSpec().getMinAvailable(), v1beta1.getSpec().getMinAvailable());
+    assertEquals(v1.getSpec().getSelector(), v1beta1.getSpec().getSelector());
+  }
+
+  @Test
   void queueWorkersConnectToEveryReplicasBackend() {
     assertEquals(
         "tcp://orders-broker-0.orders-broker-pods.n.svc:5560,"
