@@ -76,15 +76,7 @@ class ConvergenceIT {
         "Secret still-broker-curve",
         () -> client.secrets().inNamespace(ns).withName("still-broker-curve").get());
     untouched.put(
-        "PodDisruptionBudget still-broker",
-        () ->
-            client
-                .policy()
-                .v1()
-                .podDisruptionBudget()
-                .inNamespace(ns)
-                .withName("still-broker")
-                .get());
+        "PodDisruptionBudget still-broker", () -> ItSupport.budget(client, ns, "still-broker"));
     untouched.put(
         "NetworkPolicy still-broker",
         () -> client.network().networkPolicies().inNamespace(ns).withName("still-broker").get());

@@ -8,12 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
-import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.zeromesh.operator.api.v1alpha1.ZmqBroker;
 import io.zeromesh.operator.testing.TestResources;
@@ -60,18 +60,9 @@ class ReplicatedDeviceIT {
     assertEquals("None", headless.getSpec().getClusterIP());
     assertFalse(Boolean.TRUE.equals(headless.getSpec().getPublishNotReadyAddresses()));
     awaitPresent(() -> service("rr-broker"), "frontend Service");
-    PodDisruptionBudget pdb =
-        awaitPresent(
-            () ->
-                client
-                    .policy()
-                    .v1()
-                    .podDisruptionBudget()
-                    .inNamespace(ns)
-                    .withName("rr-broker")
-                    .get(),
-            "device PodDisruptionBudget");
-    assertEquals(new IntOrString(1), pdb.getSpec().getMaxUnavailable());
+    HasMetadata pdb =
+        awaitPresent(() -> ItSupport.budget(client, ns, "rr-broker"), "device PodDisruptionBudget");
+    assertEquals(new IntOrString(1), ItSupport.maxUnavailable(pdb));
     Deployment workers = awaitPresent(() -> deployment("rr-broker-workers"), "workers");
     assertEquals(
         "tcp://rr-broker-0.rr-broker-pods."
@@ -141,14 +132,7 @@ class ReplicatedDeviceIT {
             () -> {
               assertNull(client.apps().statefulSets().inNamespace(ns).withName("rr-broker").get());
               assertNull(service("rr-broker-pods"));
-              assertNull(
-                  client
-                      .policy()
-                      .v1()
-                      .podDisruptionBudget()
-                      .inNamespace(ns)
-                      .withName("rr-broker")
-                      .get());
+              assertNull(ItSupport.budget(client, ns, "rr-broker"));
             });
     eventually()
         .untilAsserted(
