@@ -1,29 +1,32 @@
 package io.zeromesh.operator.reconciler;
 
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
-import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.BooleanWithUndefined;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
+import io.zeromesh.operator.api.v1alpha1.WorkersStatus;
 import io.zeromesh.operator.api.v1alpha1.ZmqBroker;
-import io.zeromesh.operator.api.v1alpha1.ZmqBrokerStatus;
 import io.zeromesh.operator.resources.Labels;
 import io.zeromesh.operator.resources.OperatorDefaults;
 import jakarta.inject.Inject;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /** Reconciles a ZmqBroker into its device, Services, Secrets and workers. */
 @ControllerConfiguration(
     name = "zmqbroker",
+    fieldManager = DeviceReconciler.FIELD_MANAGER,
     maxReconciliationInterval =
         @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
 @Workflow(
     explicitInvocation = true,
+    // Dependents' failures come back to the reconciler (ChildRejections), not thrown by JOSDK.
+    handleExceptionsInReconciler = true,
     dependents = {
       @Dependent(
           name = "curve-secret",
@@ -34,7 +37,29 @@ import java.util.concurrent.TimeUnit;
           name = "backend-service",
           type = BrokerReconciler.BackendService.class,
           useEventSourceWithName = Dependents.FRONTEND_SERVICE),
-      @Dependent(name = "device", type = BrokerReconciler.DeviceDeployment.class),
+      @Dependent(
+          name = "device",
+          type = BrokerReconciler.DeviceDeployment.class,
+          reconcilePrecondition = Preconditions.SingleDevice.class),
+      @Dependent(
+          name = "device-replicas",
+          type = BrokerReconciler.DeviceStatefulSet.class,
+          reconcilePrecondition = Preconditions.ReplicatedDevice.class),
+      @Dependent(
+          name = "headless-service",
+          type = BrokerReconciler.HeadlessService.class,
+          useEventSourceWithName = Dependents.FRONTEND_SERVICE,
+          reconcilePrecondition = Preconditions.ReplicatedDevice.class),
+      @Dependent(
+          name = "device-disruption-budget",
+          type = BrokerReconciler.DeviceDisruptionBudget.class,
+          activationCondition = Preconditions.PolicyV1Served.class,
+          reconcilePrecondition = Preconditions.ReplicatedDevice.class),
+      @Dependent(
+          name = "device-disruption-budget-v1beta1",
+          type = BrokerReconciler.DeviceDisruptionBudgetV1beta1.class,
+          activationCondition = Preconditions.OnlyPolicyV1beta1Served.class,
+          reconcilePrecondition = Preconditions.ReplicatedDevice.class),
       @Dependent(
           name = "workers",
           type = BrokerReconciler.WorkerDeployment.class,
@@ -43,6 +68,11 @@ import java.util.concurrent.TimeUnit;
           name = "workers-disruption-budget",
           type = BrokerReconciler.WorkerDisruptionBudget.class,
           activationCondition = Preconditions.PolicyV1Served.class,
+          reconcilePrecondition = Preconditions.DisruptionBudgetWanted.class),
+      @Dependent(
+          name = "workers-disruption-budget-v1beta1",
+          type = BrokerReconciler.WorkerDisruptionBudgetV1beta1.class,
+          activationCondition = Preconditions.OnlyPolicyV1beta1Served.class,
           reconcilePrecondition = Preconditions.DisruptionBudgetWanted.class),
       @Dependent(
           name = "network-policy",
@@ -61,29 +91,25 @@ import java.util.concurrent.TimeUnit;
     apiGroups = "zeromesh.io",
     resources = {"zmqforwarders", "zmqpipelinestages"},
     verbs = {"get", "list", "watch"})
-public class BrokerReconciler implements Reconciler<ZmqBroker> {
-  private final OperatorDefaults defaults;
-
+public class BrokerReconciler extends DeviceReconciler<ZmqBroker, WorkersStatus>
+    implements Reconciler<ZmqBroker> {
   @Inject
   public BrokerReconciler(OperatorDefaults defaults) {
-    this.defaults = defaults;
+    super(defaults, WorkersStatus::new, Set.of());
   }
 
-  @Override
-  public UpdateControl<ZmqBroker> reconcile(ZmqBroker resource, Context<ZmqBroker> context) {
-    return DeviceReconciliation.reconcile(
-        resource,
-        context,
-        defaults,
-        References.lookup(context, false, false),
-        ZmqBrokerStatus::new);
-  }
-
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.BROKER_DEVICE_SELECTOR))
+  // Applied server-side too (JOSDK leaves Secrets to create/update by default, for stringData;
+  // this one only has data), so its field manager is zeromesh-operator like every other child's.
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      useSSA = BooleanWithUndefined.TRUE,
+      informer = @Informer(labelSelector = Labels.BROKER_DEVICE_SELECTOR))
   public static final class CurveSecret extends Dependents.CurveSecret<ZmqBroker> {}
 
-  // Created with a plain apply: on Kubernetes 1.20 an apply that must create a Service fails
-  // when it carries a resourceVersion, which is how the create-only apply guards.
+  // Every child is created with a plain apply, so the field manager zeromesh-operator owns it from
+  // the start (the create-only path creates with the client's default manager), and on
+  // Kubernetes 1.20 an apply that must create a Service fails when it carries a resourceVersion,
+  // which is how the create-only apply guards.
   @KubernetesDependent(
       createResourceOnlyIfNotExistingWithSSA = false,
       informer = @Informer(labelSelector = Labels.BROKER_DEVICE_SELECTOR))
@@ -93,16 +119,51 @@ public class BrokerReconciler implements Reconciler<ZmqBroker> {
   @KubernetesDependent(createResourceOnlyIfNotExistingWithSSA = false)
   public static final class BackendService extends Dependents.BackendService<ZmqBroker> {}
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.BROKER_DEVICE_SELECTOR))
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      informer = @Informer(labelSelector = Labels.BROKER_DEVICE_SELECTOR))
   public static final class DeviceDeployment extends Dependents.DeviceDeployment<ZmqBroker> {}
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.BROKER_WORKERS_SELECTOR))
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      informer = @Informer(labelSelector = Labels.BROKER_DEVICE_SELECTOR))
+  public static final class DeviceStatefulSet extends Dependents.DeviceStatefulSet<ZmqBroker> {}
+
+  // Created with a plain apply, like the frontend; watched through the frontend's informer.
+  @KubernetesDependent(createResourceOnlyIfNotExistingWithSSA = false)
+  public static final class HeadlessService extends Dependents.HeadlessService<ZmqBroker> {}
+
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      informer = @Informer(labelSelector = Labels.BROKER_DEVICE_SELECTOR))
+  public static final class DeviceDisruptionBudget
+      extends Dependents.DeviceDisruptionBudget<ZmqBroker> {}
+
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      informer = @Informer(labelSelector = Labels.BROKER_WORKERS_SELECTOR))
   public static final class WorkerDeployment extends Dependents.WorkerDeployment<ZmqBroker> {}
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.BROKER_WORKERS_SELECTOR))
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      informer = @Informer(labelSelector = Labels.BROKER_WORKERS_SELECTOR))
   public static final class WorkerDisruptionBudget
       extends Dependents.WorkerDisruptionBudget<ZmqBroker> {}
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.BROKER_DEVICE_SELECTOR))
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      informer = @Informer(labelSelector = Labels.BROKER_DEVICE_SELECTOR))
   public static final class DeviceNetworkPolicy extends Dependents.DeviceNetworkPolicy<ZmqBroker> {}
+
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      informer = @Informer(labelSelector = Labels.BROKER_DEVICE_SELECTOR))
+  public static final class DeviceDisruptionBudgetV1beta1
+      extends Dependents.DeviceDisruptionBudgetV1beta1<ZmqBroker> {}
+
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      informer = @Informer(labelSelector = Labels.BROKER_WORKERS_SELECTOR))
+  public static final class WorkerDisruptionBudgetV1beta1
+      extends Dependents.WorkerDisruptionBudgetV1beta1<ZmqBroker> {}
 }

@@ -1,8 +1,10 @@
 package io.zeromesh.operator.reconciler;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -12,9 +14,11 @@ import io.zeromesh.operator.api.v1alpha1.ZmqDevice;
 import io.zeromesh.operator.resources.CurveKeys;
 import io.zeromesh.operator.resources.CurveSecretBuilder;
 import io.zeromesh.operator.resources.DeviceDeploymentBuilder;
-import io.zeromesh.operator.resources.DeviceNames;
+import io.zeromesh.operator.resources.DeviceDisruptionBudgetBuilder;
 import io.zeromesh.operator.resources.DeviceNetworkPolicyBuilder;
+import io.zeromesh.operator.resources.DeviceResources;
 import io.zeromesh.operator.resources.DeviceServiceBuilder;
+import io.zeromesh.operator.resources.PolicyV1beta1;
 import io.zeromesh.operator.resources.WorkerDeploymentBuilder;
 import io.zeromesh.operator.resources.WorkerDisruptionBudgetBuilder;
 
@@ -39,15 +43,38 @@ final class Dependents {
     return new ResourceID(name, primary.getMetadata().getNamespace());
   }
 
-  abstract static class CurveSecret<P extends ZmqDevice>
-      extends CRUDKubernetesDependentResource<Secret, P> {
+  /**
+   * A child of a resource: one object of one type, found by the name the naming class gives it. Its
+   * name and kind also go into status messages when the API server rejects it.
+   */
+  abstract static class Child<R extends HasMetadata, P extends ZmqDevice>
+      extends CRUDKubernetesDependentResource<R, P> {
+    Child(Class<R> type) {
+      super(type);
+    }
+
+    /** The child's name among the resource's names. */
+    abstract String name(DeviceResources names);
+
+    /** The child as a user reads it: its kind and name, e.g. Service orders-broker. */
+    String describe(P primary) {
+      return resourceType().getSimpleName() + " " + name(DeviceResources.of(primary));
+    }
+
+    @Override
+    protected ResourceID targetSecondaryResourceID(P primary, Context<P> context) {
+      return id(primary, name(DeviceResources.of(primary)));
+    }
+  }
+
+  abstract static class CurveSecret<P extends ZmqDevice> extends Child<Secret, P> {
     CurveSecret() {
       super(Secret.class);
     }
 
     @Override
-    protected ResourceID targetSecondaryResourceID(P primary, Context<P> context) {
-      return id(primary, DeviceNames.of(primary).curveSecret());
+    String name(DeviceResources names) {
+      return names.curveSecret();
     }
 
     @Override
@@ -66,15 +93,14 @@ final class Dependents {
     }
   }
 
-  abstract static class FrontendService<P extends ZmqDevice>
-      extends CRUDKubernetesDependentResource<Service, P> {
+  abstract static class FrontendService<P extends ZmqDevice> extends Child<Service, P> {
     FrontendService() {
       super(Service.class);
     }
 
     @Override
-    protected ResourceID targetSecondaryResourceID(P primary, Context<P> context) {
-      return id(primary, DeviceNames.of(primary).frontendService());
+    String name(DeviceResources names) {
+      return names.frontendService();
     }
 
     @Override
@@ -83,15 +109,14 @@ final class Dependents {
     }
   }
 
-  abstract static class BackendService<P extends ZmqDevice>
-      extends CRUDKubernetesDependentResource<Service, P> {
+  abstract static class BackendService<P extends ZmqDevice> extends Child<Service, P> {
     BackendService() {
       super(Service.class);
     }
 
     @Override
-    protected ResourceID targetSecondaryResourceID(P primary, Context<P> context) {
-      return id(primary, DeviceNames.of(primary).backendService());
+    String name(DeviceResources names) {
+      return names.backendService();
     }
 
     @Override
@@ -100,15 +125,14 @@ final class Dependents {
     }
   }
 
-  abstract static class DeviceDeployment<P extends ZmqDevice>
-      extends CRUDKubernetesDependentResource<Deployment, P> {
+  abstract static class DeviceDeployment<P extends ZmqDevice> extends Child<Deployment, P> {
     DeviceDeployment() {
       super(Deployment.class);
     }
 
     @Override
-    protected ResourceID targetSecondaryResourceID(P primary, Context<P> context) {
-      return id(primary, DeviceNames.of(primary).deviceDeployment());
+    String name(DeviceResources names) {
+      return names.deviceDeployment();
     }
 
     @Override
@@ -119,15 +143,83 @@ final class Dependents {
     }
   }
 
-  abstract static class WorkerDeployment<P extends ZmqDevice>
-      extends CRUDKubernetesDependentResource<Deployment, P> {
+  abstract static class DeviceStatefulSet<P extends ZmqDevice> extends Child<StatefulSet, P> {
+    DeviceStatefulSet() {
+      super(StatefulSet.class);
+    }
+
+    @Override
+    String name(DeviceResources names) {
+      return names.deviceStatefulSet();
+    }
+
+    @Override
+    protected StatefulSet desired(P primary, Context<P> context) {
+      WorkflowInputs inputs = WorkflowInputs.of(context);
+      return DeviceDeploymentBuilder.buildStatefulSet(
+          primary, inputs.defaults(), inputs.references(), inputs.secretsVersion());
+    }
+  }
+
+  abstract static class HeadlessService<P extends ZmqDevice> extends Child<Service, P> {
+    HeadlessService() {
+      super(Service.class);
+    }
+
+    @Override
+    String name(DeviceResources names) {
+      return names.headlessService();
+    }
+
+    @Override
+    protected Service desired(P primary, Context<P> context) {
+      return DeviceServiceBuilder.headless(primary);
+    }
+  }
+
+  abstract static class DeviceDisruptionBudget<P extends ZmqDevice>
+      extends Child<PodDisruptionBudget, P> {
+    DeviceDisruptionBudget() {
+      super(PodDisruptionBudget.class);
+    }
+
+    @Override
+    String name(DeviceResources names) {
+      return names.deviceDisruptionBudget();
+    }
+
+    @Override
+    protected PodDisruptionBudget desired(P primary, Context<P> context) {
+      return DeviceDisruptionBudgetBuilder.build(primary);
+    }
+  }
+
+  abstract static class DeviceDisruptionBudgetV1beta1<P extends ZmqDevice>
+      extends Child<io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget, P> {
+    DeviceDisruptionBudgetV1beta1() {
+      super(io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget.class);
+    }
+
+    @Override
+    String name(DeviceResources names) {
+      return names.deviceDisruptionBudget();
+    }
+
+    @Override
+    protected io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget desired(
+        P primary, Context<P> context) {
+      return PolicyV1beta1.of(DeviceDisruptionBudgetBuilder.build(primary));
+    }
+  }
+
+  abstract static class WorkerDeployment<P extends ZmqDevice> extends Child<Deployment, P> {
     WorkerDeployment() {
       super(Deployment.class);
     }
 
     @Override
-    protected ResourceID targetSecondaryResourceID(P primary, Context<P> context) {
-      return id(primary, DeviceNames.of(primary).workerDeployment());
+    String name(DeviceResources names) {
+      return names.workerDeployment();
     }
 
     @Override
@@ -138,14 +230,14 @@ final class Dependents {
   }
 
   abstract static class WorkerDisruptionBudget<P extends ZmqDevice>
-      extends CRUDKubernetesDependentResource<PodDisruptionBudget, P> {
+      extends Child<PodDisruptionBudget, P> {
     WorkerDisruptionBudget() {
       super(PodDisruptionBudget.class);
     }
 
     @Override
-    protected ResourceID targetSecondaryResourceID(P primary, Context<P> context) {
-      return id(primary, DeviceNames.of(primary).workerDisruptionBudget());
+    String name(DeviceResources names) {
+      return names.workerDisruptionBudget();
     }
 
     @Override
@@ -154,15 +246,32 @@ final class Dependents {
     }
   }
 
-  abstract static class DeviceNetworkPolicy<P extends ZmqDevice>
-      extends CRUDKubernetesDependentResource<NetworkPolicy, P> {
+  abstract static class WorkerDisruptionBudgetV1beta1<P extends ZmqDevice>
+      extends Child<io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget, P> {
+    WorkerDisruptionBudgetV1beta1() {
+      super(io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget.class);
+    }
+
+    @Override
+    String name(DeviceResources names) {
+      return names.workerDisruptionBudget();
+    }
+
+    @Override
+    protected io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget desired(
+        P primary, Context<P> context) {
+      return PolicyV1beta1.of(WorkerDisruptionBudgetBuilder.build(primary));
+    }
+  }
+
+  abstract static class DeviceNetworkPolicy<P extends ZmqDevice> extends Child<NetworkPolicy, P> {
     DeviceNetworkPolicy() {
       super(NetworkPolicy.class);
     }
 
     @Override
-    protected ResourceID targetSecondaryResourceID(P primary, Context<P> context) {
-      return id(primary, DeviceNames.of(primary).networkPolicy());
+    String name(DeviceResources names) {
+      return names.networkPolicy();
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.zeromesh.operator.reconciler;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -13,7 +14,7 @@ import io.zeromesh.operator.api.v1alpha1.ZmqDevice;
 import io.zeromesh.operator.resources.ConfigHash;
 import io.zeromesh.operator.resources.CurveKeys;
 import io.zeromesh.operator.resources.CurveSecretBuilder;
-import io.zeromesh.operator.resources.DeviceNames;
+import io.zeromesh.operator.resources.DeviceResources;
 import io.zeromesh.operator.resources.OperatorDefaults;
 import io.zeromesh.operator.resources.ReferenceResolver;
 import io.zeromesh.operator.resources.ResolvedReferences;
@@ -40,6 +41,9 @@ final class DeviceReconciliation {
   /** User-named Secrets are not watched: a missing one is looked for again after this long. */
   static final Duration SECRET_RECHECK = Duration.ofSeconds(30);
 
+  /** A child the API server rejected is applied again after this long (or on any change). */
+  static final Duration CHILD_RECHECK = Duration.ofSeconds(60);
+
   private DeviceReconciliation() {}
 
   static <P extends CustomResource<?, S> & ZmqDevice, S extends DeviceStatus>
@@ -50,7 +54,7 @@ final class DeviceReconciliation {
           ReferenceResolver.Lookup lookup,
           Supplier<S> emptyStatus) {
     Verdict verdict = Verdict.OK;
-    boolean recheckSecrets = false;
+    Duration recheck = null;
     List<String> problems = SpecValidator.validate(resource);
     ResolvedReferences references = ResolvedReferences.NONE;
     if (!problems.isEmpty()) {
@@ -69,16 +73,18 @@ final class DeviceReconciliation {
       UserSecrets secrets = UserSecrets.read(resource, context);
       if (secrets.problem() != null) {
         verdict = secrets.problem();
-        recheckSecrets = true;
+        recheck = SECRET_RECHECK;
       } else {
         CurveKeys keys = generatedKeys(resource, context);
         String version =
             secrets.version() + (keys == null ? "" : ConfigHash.ofData(keys.secretData()));
         new WorkflowInputs(defaults, references, keys, version).putInto(context);
-        context
-            .managedWorkflowAndDependentResourceContext()
-            .reconcileManagedWorkflow()
-            .throwAggregateExceptionIfErrorsPresent();
+        verdict =
+            ChildRejections.verdict(
+                resource,
+                context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow());
+        // A quota or a webhook may change without an event here: apply the child again later.
+        recheck = verdict.ok() ? null : CHILD_RECHECK;
       }
     }
 
@@ -101,7 +107,7 @@ final class DeviceReconciliation {
       resource.setStatus(next);
       control = UpdateControl.patchStatus(resource);
     }
-    return recheckSecrets ? control.rescheduleAfter(SECRET_RECHECK) : control;
+    return recheck != null ? control.rescheduleAfter(recheck) : control;
   }
 
   /** The keypair of the generated Secret: the one in the cluster, else a new one. */
@@ -109,7 +115,7 @@ final class DeviceReconciliation {
     if (!CurveSecretBuilder.generated(resource.deviceSpec())) {
       return null;
     }
-    String name = DeviceNames.of(resource).curveSecret();
+    String name = DeviceResources.of(resource).curveSecret();
     return context
         .getSecondaryResourcesAsStream(Secret.class)
         .filter(s -> name.equals(s.getMetadata().getName()))
@@ -120,11 +126,12 @@ final class DeviceReconciliation {
   }
 
   private static ObservedChildren observe(ZmqDevice resource, Context<?> context) {
-    DeviceNames names = DeviceNames.of(resource);
+    DeviceResources names = DeviceResources.of(resource);
     return new ObservedChildren(
         named(context, Deployment.class, names.deviceDeployment()),
         named(context, Deployment.class, names.workerDeployment()),
-        named(context, Service.class, names.frontendService()));
+        named(context, Service.class, names.frontendService()),
+        named(context, StatefulSet.class, names.deviceStatefulSet()));
   }
 
   private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> R named(

@@ -1,32 +1,33 @@
 package io.zeromesh.operator.reconciler;
 
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
-import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.BooleanWithUndefined;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
-import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
+import io.zeromesh.operator.api.v1alpha1.DeviceKind;
 import io.zeromesh.operator.api.v1alpha1.ZmqForwarder;
 import io.zeromesh.operator.api.v1alpha1.ZmqForwarderStatus;
 import io.zeromesh.operator.resources.Labels;
 import io.zeromesh.operator.resources.OperatorDefaults;
 import jakarta.inject.Inject;
-import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /** Reconciles a ZmqForwarder into its device, Services, Secrets. */
 @ControllerConfiguration(
     name = "zmqforwarder",
+    fieldManager = DeviceReconciler.FIELD_MANAGER,
     maxReconciliationInterval =
         @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
 @Workflow(
     explicitInvocation = true,
+    // Dependents' failures come back to the reconciler (ChildRejections), not thrown by JOSDK.
+    handleExceptionsInReconciler = true,
     dependents = {
       @Dependent(
           name = "curve-secret",
@@ -39,7 +40,29 @@ import java.util.concurrent.TimeUnit;
           name = "backend-service",
           type = ForwarderReconciler.BackendService.class,
           useEventSourceWithName = Dependents.FRONTEND_SERVICE),
-      @Dependent(name = "device", type = ForwarderReconciler.DeviceDeployment.class),
+      @Dependent(
+          name = "device",
+          type = ForwarderReconciler.DeviceDeployment.class,
+          reconcilePrecondition = Preconditions.SingleDevice.class),
+      @Dependent(
+          name = "device-replicas",
+          type = ForwarderReconciler.DeviceStatefulSet.class,
+          reconcilePrecondition = Preconditions.ReplicatedDevice.class),
+      @Dependent(
+          name = "headless-service",
+          type = ForwarderReconciler.HeadlessService.class,
+          useEventSourceWithName = Dependents.FRONTEND_SERVICE,
+          reconcilePrecondition = Preconditions.ReplicatedDevice.class),
+      @Dependent(
+          name = "device-disruption-budget",
+          type = ForwarderReconciler.DeviceDisruptionBudget.class,
+          activationCondition = Preconditions.PolicyV1Served.class,
+          reconcilePrecondition = Preconditions.ReplicatedDevice.class),
+      @Dependent(
+          name = "device-disruption-budget-v1beta1",
+          type = ForwarderReconciler.DeviceDisruptionBudgetV1beta1.class,
+          activationCondition = Preconditions.OnlyPolicyV1beta1Served.class,
+          reconcilePrecondition = Preconditions.ReplicatedDevice.class),
       @Dependent(
           name = "network-policy",
           type = ForwarderReconciler.DeviceNetworkPolicy.class,
@@ -57,38 +80,25 @@ import java.util.concurrent.TimeUnit;
     apiGroups = "zeromesh.io",
     resources = {"zmqforwarders", "zmqpipelinestages"},
     verbs = {"get", "list", "watch"})
-public class ForwarderReconciler implements Reconciler<ZmqForwarder> {
-  private final OperatorDefaults defaults;
-
+public class ForwarderReconciler extends DeviceReconciler<ZmqForwarder, ZmqForwarderStatus>
+    implements Reconciler<ZmqForwarder> {
   @Inject
   public ForwarderReconciler(OperatorDefaults defaults) {
-    this.defaults = defaults;
+    super(defaults, ZmqForwarderStatus::new, Set.of(DeviceKind.FORWARDER));
   }
 
-  @Override
-  public UpdateControl<ZmqForwarder> reconcile(
-      ZmqForwarder resource, Context<ZmqForwarder> context) {
-    return DeviceReconciliation.reconcile(
-        resource,
-        context,
-        defaults,
-        References.lookup(context, true, false),
-        ZmqForwarderStatus::new);
-  }
-
-  @Override
-  public List<EventSource<?, ZmqForwarder>> prepareEventSources(
-      EventSourceContext<ZmqForwarder> context) {
-    return List.of(
-        References.eventSource(
-            context, ZmqForwarder.class, References.FORWARDERS, References::forwarders));
-  }
-
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.FORWARDER_DEVICE_SELECTOR))
+  // Applied server-side too (JOSDK leaves Secrets to create/update by default, for stringData;
+  // this one only has data), so its field manager is zeromesh-operator like every other child's.
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      useSSA = BooleanWithUndefined.TRUE,
+      informer = @Informer(labelSelector = Labels.FORWARDER_DEVICE_SELECTOR))
   public static final class CurveSecret extends Dependents.CurveSecret<ZmqForwarder> {}
 
-  // Created with a plain apply: on Kubernetes 1.20 an apply that must create a Service fails
-  // when it carries a resourceVersion, which is how the create-only apply guards.
+  // Every child is created with a plain apply, so the field manager zeromesh-operator owns it from
+  // the start (the create-only path creates with the client's default manager), and on
+  // Kubernetes 1.20 an apply that must create a Service fails when it carries a resourceVersion,
+  // which is how the create-only apply guards.
   @KubernetesDependent(
       createResourceOnlyIfNotExistingWithSSA = false,
       informer = @Informer(labelSelector = Labels.FORWARDER_DEVICE_SELECTOR))
@@ -98,10 +108,35 @@ public class ForwarderReconciler implements Reconciler<ZmqForwarder> {
   @KubernetesDependent(createResourceOnlyIfNotExistingWithSSA = false)
   public static final class BackendService extends Dependents.BackendService<ZmqForwarder> {}
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.FORWARDER_DEVICE_SELECTOR))
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      informer = @Informer(labelSelector = Labels.FORWARDER_DEVICE_SELECTOR))
   public static final class DeviceDeployment extends Dependents.DeviceDeployment<ZmqForwarder> {}
 
-  @KubernetesDependent(informer = @Informer(labelSelector = Labels.FORWARDER_DEVICE_SELECTOR))
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      informer = @Informer(labelSelector = Labels.FORWARDER_DEVICE_SELECTOR))
+  public static final class DeviceStatefulSet extends Dependents.DeviceStatefulSet<ZmqForwarder> {}
+
+  // Created with a plain apply, like the frontend; watched through the frontend's informer.
+  @KubernetesDependent(createResourceOnlyIfNotExistingWithSSA = false)
+  public static final class HeadlessService extends Dependents.HeadlessService<ZmqForwarder> {}
+
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      informer = @Informer(labelSelector = Labels.FORWARDER_DEVICE_SELECTOR))
+  public static final class DeviceDisruptionBudget
+      extends Dependents.DeviceDisruptionBudget<ZmqForwarder> {}
+
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      informer = @Informer(labelSelector = Labels.FORWARDER_DEVICE_SELECTOR))
   public static final class DeviceNetworkPolicy
       extends Dependents.DeviceNetworkPolicy<ZmqForwarder> {}
+
+  @KubernetesDependent(
+      createResourceOnlyIfNotExistingWithSSA = false,
+      informer = @Informer(labelSelector = Labels.FORWARDER_DEVICE_SELECTOR))
+  public static final class DeviceDisruptionBudgetV1beta1
+      extends Dependents.DeviceDisruptionBudgetV1beta1<ZmqForwarder> {}
 }

@@ -48,6 +48,28 @@ final class Preconditions {
     }
   }
 
+  /** One device pod: a Deployment (deleted when the device becomes replicated). */
+  public static final class SingleDevice implements Condition<Object, HasMetadata> {
+    @Override
+    public boolean isMet(
+        DependentResource<Object, HasMetadata> dependent,
+        HasMetadata primary,
+        Context<HasMetadata> context) {
+      return !((ZmqDevice) primary).deviceSpec().replicated();
+    }
+  }
+
+  /** More than one device pod: StatefulSet, headless Service, device PodDisruptionBudget. */
+  public static final class ReplicatedDevice implements Condition<Object, HasMetadata> {
+    @Override
+    public boolean isMet(
+        DependentResource<Object, HasMetadata> dependent,
+        HasMetadata primary,
+        Context<HasMetadata> context) {
+      return ((ZmqDevice) primary).deviceSpec().replicated();
+    }
+  }
+
   public static final class NetworkPolicyWanted implements Condition<Object, HasMetadata> {
     @Override
     public boolean isMet(
@@ -59,8 +81,8 @@ final class Preconditions {
   }
 
   /**
-   * policy/v1 PodDisruptionBudgets are served (Kubernetes 1.21 and later). On an older cluster the
-   * dependent stays inactive and registers no informer, instead of failing the whole operator.
+   * policy/v1 PodDisruptionBudgets are served (Kubernetes 1.21 and later). Otherwise this dependent
+   * stays inactive and registers no informer, and its policy/v1beta1 twin takes over.
    */
   public static final class PolicyV1Served implements Condition<Object, HasMetadata> {
     private volatile Boolean served;
@@ -74,6 +96,32 @@ final class Preconditions {
       if (known == null) {
         known = context.getClient().supports(PodDisruptionBudget.class);
         served = known;
+      }
+      return known;
+    }
+  }
+
+  /**
+   * Only policy/v1beta1 PodDisruptionBudgets are served (Kubernetes 1.20): the budgets go in that
+   * version. Inactive, with no informer, wherever policy/v1 is served (v1beta1 is gone from 1.25).
+   */
+  public static final class OnlyPolicyV1beta1Served implements Condition<Object, HasMetadata> {
+    private volatile Boolean only;
+
+    @Override
+    public boolean isMet(
+        DependentResource<Object, HasMetadata> dependent,
+        HasMetadata primary,
+        Context<HasMetadata> context) {
+      Boolean known = only;
+      if (known == null) {
+        known =
+            !context.getClient().supports(PodDisruptionBudget.class)
+                && context
+                    .getClient()
+                    .supports(
+                        io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget.class);
+        only = known;
       }
       return known;
     }

@@ -7,8 +7,7 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.zeromesh.operator.api.v1alpha1.DeviceKind;
-import io.zeromesh.operator.api.v1alpha1.OutputSpec;
-import io.zeromesh.operator.api.v1alpha1.UpstreamSpec;
+import io.zeromesh.operator.api.v1alpha1.DeviceLink;
 import io.zeromesh.operator.api.v1alpha1.ZmqDevice;
 import io.zeromesh.operator.api.v1alpha1.ZmqForwarder;
 import io.zeromesh.operator.api.v1alpha1.ZmqPipelineStage;
@@ -33,33 +32,22 @@ final class References {
 
   /** The ZmqForwarders a resource names (forwarder upstreams, stage output), as namespace/name. */
   static List<String> forwarders(ZmqDevice device) {
-    List<String> keys = new ArrayList<>();
-    if (device instanceof ZmqForwarder f) {
-      for (UpstreamSpec u : f.getSpec().getUpstreams()) {
-        if (u.getName() != null) {
-          keys.add(key(u.getNamespace(), u.getName(), device));
-        }
-      }
-    }
-    if (device instanceof ZmqPipelineStage s) {
-      output(s, DeviceKind.FORWARDER).ifPresent(keys::add);
-    }
-    return keys;
+    return named(device, DeviceKind.FORWARDER);
   }
 
   /** The ZmqPipelineStages a resource names (stage output), as namespace/name. */
   static List<String> stages(ZmqDevice device) {
-    return device instanceof ZmqPipelineStage s
-        ? output(s, DeviceKind.PIPELINE_STAGE).map(List::of).orElse(List.of())
-        : List.of();
+    return named(device, DeviceKind.PIPELINE_STAGE);
   }
 
-  private static Optional<String> output(ZmqPipelineStage stage, DeviceKind kind) {
-    OutputSpec output = stage.getSpec().getOutput();
-    if (output == null || output.getName() == null || DeviceKind.ofKind(output.getKind()) != kind) {
-      return Optional.empty();
+  private static List<String> named(ZmqDevice device, DeviceKind kind) {
+    List<String> keys = new ArrayList<>();
+    for (DeviceLink link : device.deviceSpec().links()) {
+      if (link.name() != null && link.targetKind() == kind) {
+        keys.add(key(link.namespace(), link.name(), device));
+      }
     }
-    return Optional.of(key(output.getNamespace(), output.getName(), stage));
+    return keys;
   }
 
   private static String key(String namespace, String name, HasMetadata self) {
@@ -104,14 +92,14 @@ final class References {
       @Override
       public Optional<ZmqForwarder> forwarder(String namespace, String name) {
         return forwarders
-            ? find(context, ZmqForwarder.class, FORWARDERS, namespace, name)
+            ? References.find(context, ZmqForwarder.class, FORWARDERS, namespace, name)
             : Optional.empty();
       }
 
       @Override
       public Optional<ZmqPipelineStage> stage(String namespace, String name) {
         return stages
-            ? find(context, ZmqPipelineStage.class, STAGES, namespace, name)
+            ? References.find(context, ZmqPipelineStage.class, STAGES, namespace, name)
             : Optional.empty();
       }
     };

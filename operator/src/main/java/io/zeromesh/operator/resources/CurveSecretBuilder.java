@@ -18,7 +18,7 @@ public final class CurveSecretBuilder {
   }
 
   /** The Secret the device's keys are in: the user's, or the generated one. */
-  public static String secretName(DeviceSpec spec, DeviceNames names) {
+  public static String secretName(DeviceSpec spec, DeviceResources names) {
     return generated(spec) ? names.curveSecret() : spec.getCurve().getSecretName();
   }
 
@@ -26,7 +26,7 @@ public final class CurveSecretBuilder {
    * @param existing the keys now in the cluster, or null: then a new pair is generated
    */
   public static Secret build(ZmqDevice device, CurveKeys existing) {
-    DeviceNames names = DeviceNames.of(device);
+    DeviceResources names = DeviceResources.of(device);
     CurveKeys keys = existing != null ? existing : CurveKeys.generate();
     return new SecretBuilder()
         .withNewMetadata()

@@ -1,9 +1,15 @@
 package io.zeromesh.operator.resources;
 
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -12,26 +18,31 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.zeromesh.operator.api.v1alpha1.CurveSpec;
 import io.zeromesh.operator.api.v1alpha1.DeviceSpec;
 import io.zeromesh.operator.api.v1alpha1.SocketOptions;
 import io.zeromesh.operator.api.v1alpha1.ZmqDevice;
-import io.zeromesh.operator.api.v1alpha1.ZmqForwarderSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The device Deployment: one pod running the broker image in the kind's mode. One replica, and
- * Recreate: a ROUTER/DEALER or XSUB/XPUB device holds per-peer state, so two behind one Service
- * would split the peers between them.
+ * The device pods running the broker image in the kind's mode. One replica: a Deployment with
+ * Recreate (an update replaces the pod, never runs two side by side). More: a StatefulSet, each
+ * replica a whole device with a stable address, so the peers that must reach every replica
+ * (workers, publishers) can connect to each (operator README, who connects where).
  */
 public final class DeviceDeploymentBuilder {
   public static final String CONTAINER = "device";
   public static final int ADMIN_PORT = 8080;
   public static final String CURVE_KEY_DIR = "/etc/zeromesh/curve";
   public static final String CURVE_CLIENTS_DIR = "/etc/zeromesh/curve-clients";
+
+  /** Device replicas prefer different values of this node label: different nodes. */
+  public static final String SPREAD_TOPOLOGY_KEY = "kubernetes.io/hostname";
 
   private DeviceDeploymentBuilder() {}
 
@@ -45,7 +56,73 @@ public final class DeviceDeploymentBuilder {
       ResolvedReferences references,
       String secretsVersion) {
     DeviceSpec spec = device.deviceSpec();
-    DeviceNames names = DeviceNames.of(device);
+    DeviceResources names = DeviceResources.of(device);
+    return new DeploymentBuilder()
+        .withMetadata(metadata(device, names.deviceDeployment()))
+        .withNewSpec()
+        .withReplicas(1)
+        .withRevisionHistoryLimit(3)
+        .withNewStrategy()
+        .withType("Recreate")
+        .endStrategy()
+        .withNewSelector()
+        .withMatchLabels(Labels.selector(device, Labels.COMPONENT_DEVICE))
+        .endSelector()
+        .withTemplate(podTemplate(device, defaults, references, secretsVersion))
+        .endSpec()
+        .build();
+  }
+
+  /**
+   * The device StatefulSet, for more than one device replica: the same pod as the Deployment's,
+   * each replica with a stable DNS name through the headless Service. Rolling updates replace one
+   * replica at a time and wait for it to be Ready before the next; pods start and stop in parallel
+   * (their order does not matter: every replica is a whole device).
+   */
+  public static StatefulSet buildStatefulSet(
+      ZmqDevice device,
+      OperatorDefaults defaults,
+      ResolvedReferences references,
+      String secretsVersion) {
+    DeviceResources names = DeviceResources.of(device);
+    return new StatefulSetBuilder()
+        .withMetadata(metadata(device, names.deviceStatefulSet()))
+        .withNewSpec()
+        .withReplicas(names.deviceReplicas())
+        .withServiceName(names.headlessService())
+        .withPodManagementPolicy("Parallel")
+        .withRevisionHistoryLimit(3)
+        .withNewUpdateStrategy()
+        .withType("RollingUpdate")
+        .withNewRollingUpdate()
+        .withPartition(0)
+        .endRollingUpdate()
+        .endUpdateStrategy()
+        .withNewSelector()
+        .withMatchLabels(Labels.selector(device, Labels.COMPONENT_DEVICE))
+        .endSelector()
+        .withTemplate(podTemplate(device, defaults, references, secretsVersion))
+        .endSpec()
+        .build();
+  }
+
+  private static ObjectMeta metadata(ZmqDevice device, String name) {
+    return new ObjectMetaBuilder()
+        .withName(name)
+        .withNamespace(device.getMetadata().getNamespace())
+        .withLabels(Labels.of(device, Labels.COMPONENT_DEVICE))
+        .withAnnotations(device.deviceSpec().getAnnotations())
+        .withOwnerReferences(Owners.controller(device))
+        .build();
+  }
+
+  private static PodTemplateSpec podTemplate(
+      ZmqDevice device,
+      OperatorDefaults defaults,
+      ResolvedReferences references,
+      String secretsVersion) {
+    DeviceSpec spec = device.deviceSpec();
+    DeviceResources names = DeviceResources.of(device);
     List<EnvVar> env = env(device, references);
     List<String> args = List.of(device.deviceKind().mode());
     String image = spec.getImage() != null ? spec.getImage() : defaults.brokerImage();
@@ -56,24 +133,7 @@ public final class DeviceDeploymentBuilder {
     podAnnotations.put("prometheus.io/path", "/metrics");
     podAnnotations.put(ConfigHash.ANNOTATION, ConfigHash.of(image, args, env, secretsVersion));
 
-    return new DeploymentBuilder()
-        .withNewMetadata()
-        .withName(names.deviceDeployment())
-        .withNamespace(names.namespace())
-        .withLabels(Labels.of(device, Labels.COMPONENT_DEVICE))
-        .withAnnotations(spec.getAnnotations())
-        .withOwnerReferences(Owners.controller(device))
-        .endMetadata()
-        .withNewSpec()
-        .withReplicas(1)
-        .withRevisionHistoryLimit(3)
-        .withNewStrategy()
-        .withType("Recreate")
-        .endStrategy()
-        .withNewSelector()
-        .withMatchLabels(Labels.selector(device, Labels.COMPONENT_DEVICE))
-        .endSelector()
-        .withNewTemplate()
+    return new PodTemplateSpecBuilder()
         .withNewMetadata()
         .withLabels(Labels.of(device, Labels.COMPONENT_DEVICE))
         .withAnnotations(podAnnotations)
@@ -89,11 +149,33 @@ public final class DeviceDeploymentBuilder {
         .withVolumes(volumes(spec, names))
         .withNodeSelector(spec.getNodeSelector().isEmpty() ? null : spec.getNodeSelector())
         .withTolerations(spec.getTolerations())
-        .withAffinity(spec.getAffinity())
+        .withAffinity(affinity(device))
         .withPriorityClassName(spec.getPriorityClassName())
         .endSpec()
-        .endTemplate()
-        .endSpec()
+        .build();
+  }
+
+  /**
+   * The spec's affinity; for replicated devices without one, a preference to spread the replicas
+   * over nodes, so one node going down takes one replica.
+   */
+  private static Affinity affinity(ZmqDevice device) {
+    DeviceSpec spec = device.deviceSpec();
+    if (spec.getAffinity() != null || !spec.replicated()) {
+      return spec.getAffinity();
+    }
+    return new AffinityBuilder()
+        .withNewPodAntiAffinity()
+        .addNewPreferredDuringSchedulingIgnoredDuringExecution()
+        .withWeight(100)
+        .withNewPodAffinityTerm()
+        .withTopologyKey(SPREAD_TOPOLOGY_KEY)
+        .withNewLabelSelector()
+        .withMatchLabels(Labels.selector(device, Labels.COMPONENT_DEVICE))
+        .endLabelSelector()
+        .endPodAffinityTerm()
+        .endPreferredDuringSchedulingIgnoredDuringExecution()
+        .endPodAntiAffinity()
         .build();
   }
 
@@ -178,15 +260,10 @@ public final class DeviceDeploymentBuilder {
     }
     add(env, "ZEROMESH_LOG_LEVEL", spec.getLogLevel());
     add(env, "ZEROMESH_LOG_FORMAT", spec.getLogFormat());
-    if (spec instanceof ZmqForwarderSpec forwarder) {
-      if (!references.upstreams().isEmpty()) {
-        add(env, "ZEROMESH_UPSTREAMS", String.join(" ", references.upstreams()));
-      }
-      add(env, "ZEROMESH_LAST_VALUE_CACHE", forwarder.getLastValueCache());
-      add(env, "ZEROMESH_WELCOME_MESSAGE", forwarder.getWelcomeMessage());
-      add(env, "ZEROMESH_MIN_SUBSCRIBERS", forwarder.getMinSubscribers());
-      add(env, "ZEROMESH_START_GATE_BUFFER", forwarder.getStartGateBuffer());
+    if (!references.upstreams().isEmpty()) {
+      add(env, "ZEROMESH_UPSTREAMS", String.join(" ", references.upstreams()));
     }
+    spec.modeSettings().forEach((name, value) -> add(env, name, value));
     return env;
   }
 
@@ -196,7 +273,7 @@ public final class DeviceDeploymentBuilder {
     }
   }
 
-  private static List<Volume> volumes(DeviceSpec spec, DeviceNames names) {
+  private static List<Volume> volumes(DeviceSpec spec, DeviceResources names) {
     List<Volume> volumes = new ArrayList<>();
     volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
     if (spec.curveEnabled()) {

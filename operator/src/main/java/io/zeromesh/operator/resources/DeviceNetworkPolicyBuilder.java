@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
 import io.zeromesh.operator.api.v1alpha1.DeviceSpec;
 import io.zeromesh.operator.api.v1alpha1.NetworkPolicySpec;
 import io.zeromesh.operator.api.v1alpha1.ZmqDevice;
-import io.zeromesh.operator.api.v1alpha1.ZmqForwarder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,7 +27,7 @@ public final class DeviceNetworkPolicyBuilder {
   public static NetworkPolicy build(ZmqDevice device) {
     DeviceSpec spec = device.deviceSpec();
     NetworkPolicySpec policy = spec.getNetworkPolicy();
-    DeviceNames names = DeviceNames.of(device);
+    DeviceResources names = DeviceResources.of(device);
     List<NetworkPolicyIngressRule> rules = new ArrayList<>();
     List<NetworkPolicyPeer> clients = policy.getAllowFrom();
     if (!clients.isEmpty()) {
@@ -43,8 +42,8 @@ public final class DeviceNetworkPolicyBuilder {
               .endPodSelector()
               .build());
     }
-    if (device instanceof ZmqForwarder) {
-      backendPeers.addAll(clients); // subscribers are clients too
+    if (device.deviceKind().backendServesClients()) {
+      backendPeers.addAll(clients); // a forwarder's subscribers are clients too
     }
     if (!backendPeers.isEmpty()) {
       rules.add(rule("backend", backendPeers));

@@ -19,7 +19,7 @@ public final class DeviceServiceBuilder {
   /** The frontend Service, of the type the spec asks for. */
   public static Service frontend(ZmqDevice device) {
     DeviceSpec spec = device.deviceSpec();
-    DeviceNames names = DeviceNames.of(device);
+    DeviceResources names = DeviceResources.of(device);
     FrontendSpec frontend = spec.frontend();
     return new ServiceBuilder()
         .withMetadata(metadata(device, names.frontendService()))
@@ -42,7 +42,7 @@ public final class DeviceServiceBuilder {
   /** The ClusterIP Service of the backend and of the admin port (health, metrics). */
   public static Service backend(ZmqDevice device) {
     DeviceSpec spec = device.deviceSpec();
-    DeviceNames names = DeviceNames.of(device);
+    DeviceResources names = DeviceResources.of(device);
     return new ServiceBuilder()
         .withMetadata(metadata(device, names.backendService()))
         .withNewSpec()
@@ -60,6 +60,40 @@ public final class DeviceServiceBuilder {
                 .withProtocol("TCP")
                 .withPort(DeviceDeploymentBuilder.ADMIN_PORT)
                 .withTargetPort(new IntOrString("admin"))
+                .build())
+        .endSpec()
+        .build();
+  }
+
+  /**
+   * The headless Service of replicated devices: no cluster IP, a DNS record per ready replica
+   * (pod.service.namespace.svc) and one name that resolves to all ready replicas. Not-ready
+   * replicas are left out (publishNotReadyAddresses false), so a peer resolving it never connects
+   * to a replica that is starting or stopping.
+   */
+  public static Service headless(ZmqDevice device) {
+    DeviceSpec spec = device.deviceSpec();
+    DeviceResources names = DeviceResources.of(device);
+    return new ServiceBuilder()
+        .withMetadata(metadata(device, names.headlessService()))
+        .withNewSpec()
+        .withType("ClusterIP")
+        .withClusterIP("None")
+        // publishNotReadyAddresses stays unset, i.e. false (the server omits a false value, so
+        // setting it would read back as a difference on every reconcile).
+        .withSelector(Labels.selector(device, Labels.COMPONENT_DEVICE))
+        .withPorts(
+            new ServicePortBuilder()
+                .withName("frontend")
+                .withProtocol("TCP")
+                .withPort(spec.frontend().getPort())
+                .withTargetPort(new IntOrString("frontend"))
+                .build(),
+            new ServicePortBuilder()
+                .withName("backend")
+                .withProtocol("TCP")
+                .withPort(spec.backend().getPort())
+                .withTargetPort(new IntOrString("backend"))
                 .build())
         .endSpec()
         .build();

@@ -1,8 +1,7 @@
 package io.zeromesh.operator.resources;
 
 import io.zeromesh.operator.api.v1alpha1.DeviceKind;
-import io.zeromesh.operator.api.v1alpha1.OutputSpec;
-import io.zeromesh.operator.api.v1alpha1.UpstreamSpec;
+import io.zeromesh.operator.api.v1alpha1.DeviceLink;
 import io.zeromesh.operator.api.v1alpha1.ZmqDevice;
 import io.zeromesh.operator.api.v1alpha1.ZmqForwarder;
 import io.zeromesh.operator.api.v1alpha1.ZmqPipelineStage;
@@ -24,6 +23,15 @@ public final class ReferenceResolver {
     Optional<ZmqForwarder> forwarder(String namespace, String name);
 
     Optional<ZmqPipelineStage> stage(String namespace, String name);
+
+    /** A resource of a kind that links may name (a forwarder or a stage), or empty. */
+    default Optional<? extends ZmqDevice> find(DeviceKind kind, String namespace, String name) {
+      return switch (kind) {
+        case FORWARDER -> forwarder(namespace, name);
+        case PIPELINE_STAGE -> stage(namespace, name);
+        case BROKER -> Optional.empty();
+      };
+    }
 
     /** A lookup that finds nothing. */
     Lookup EMPTY =
@@ -53,64 +61,86 @@ public final class ReferenceResolver {
   public record Cyclic(String message) implements Outcome {}
 
   public static Outcome resolve(ZmqDevice device, Lookup lookup) {
-    if (device instanceof ZmqForwarder forwarder) {
-      return resolveForwarder(forwarder, lookup);
-    }
-    if (device instanceof ZmqPipelineStage stage) {
-      return resolveStage(stage, lookup);
-    }
-    return new Resolved(ResolvedReferences.NONE);
-  }
-
-  private static Outcome resolveForwarder(ZmqForwarder self, Lookup lookup) {
-    String cycle = forwarderCycle(self, lookup);
+    String cycle = cycle(device, lookup);
     if (cycle != null) {
-      return new Cyclic("spec.upstreams: the cascade leads back to this ZmqForwarder: " + cycle);
+      return new Cyclic(cycle);
     }
-    List<String> entries = new ArrayList<>();
+    List<String> upstreams = new ArrayList<>();
+    String output = null;
     List<String> missing = new ArrayList<>();
-    List<UpstreamSpec> upstreams = self.getSpec().getUpstreams();
-    for (int i = 0; i < upstreams.size(); i++) {
-      UpstreamSpec u = upstreams.get(i);
-      String endpoint = u.getEndpoint();
+    for (DeviceLink link : device.deviceSpec().links()) {
+      String endpoint = link.endpoint();
       if (endpoint == null) {
-        String ns = namespace(u.getNamespace(), self);
-        Optional<ZmqForwarder> found = lookup.forwarder(ns, u.getName());
+        String ns = namespace(link.namespace(), device);
+        Optional<? extends ZmqDevice> found = lookup.find(link.targetKind(), ns, link.name());
         if (found.isEmpty()) {
-          missing.add("spec.upstreams[" + i + "]: ZmqForwarder " + ns + "/" + u.getName());
+          missing.add(link.field() + ": " + link.kind() + " " + ns + "/" + link.name());
           continue;
         }
-        endpoint = new ForwarderNames(u.getName(), ns).backendEndpoint(found.get());
+        DeviceResources target = DeviceResources.of(found.get());
+        // Workers send into every replica of the target (a stage's input, a forwarder's
+        // publishers' side). A downstream forwarder subscribes through the upstream's backend
+        // Service, at exactly one replica: each replica holds every topic, so subscribing at all
+        // of them would deliver each message once per replica (docs/contracts.md, dedup rule).
+        endpoint =
+            link.role() == DeviceLink.Role.UPSTREAM
+                ? target.backendEndpoint()
+                : target.frontendEndpointsOfEveryReplica();
       }
-      entries.add(
-          u.getTopics().isEmpty() ? endpoint : endpoint + "|" + String.join(",", u.getTopics()));
+      if (link.role() == DeviceLink.Role.UPSTREAM) {
+        upstreams.add(
+            link.topics().isEmpty() ? endpoint : endpoint + "|" + String.join(",", link.topics()));
+      } else {
+        output = endpoint;
+      }
     }
     if (!missing.isEmpty()) {
       return new Missing("not found: " + String.join(", ", missing));
     }
-    return new Resolved(new ResolvedReferences(List.copyOf(entries), null));
+    return new Resolved(new ResolvedReferences(List.copyOf(upstreams), output));
   }
 
-  /** The path back to the forwarder through named upstreams, or null. */
-  private static String forwarderCycle(ZmqForwarder self, Lookup lookup) {
+  /**
+   * The message for a chain of links to resources of the device's own kind (a forwarder cascade, a
+   * pipeline) that leads back to the device, or null.
+   */
+  private static String cycle(ZmqDevice self, Lookup lookup) {
     String start = key(self.getMetadata().getNamespace(), self.getMetadata().getName());
-    return walk(self, start, new LinkedHashSet<>(List.of(start)), lookup);
+    String path = walk(self, start, new LinkedHashSet<>(List.of(start)), lookup);
+    if (path == null) {
+      return null;
+    }
+    // A path exists only through links to the device's own kind, which all have one role.
+    DeviceLink.Role role =
+        self.deviceSpec().links().stream()
+            .filter(l -> l.targetKind() == self.deviceKind())
+            .findFirst()
+            .orElseThrow()
+            .role();
+    return role.field()
+        + ": the "
+        + role.chain()
+        + " leads back to this "
+        + self.deviceKind().kind()
+        + ": "
+        + path;
   }
 
-  private static String walk(ZmqForwarder from, String start, Set<String> path, Lookup lookup) {
-    for (UpstreamSpec u : from.getSpec().getUpstreams()) {
-      if (u.getName() == null) {
+  /** Depth first through the links of the device's kind: the path back to start, or null. */
+  private static String walk(ZmqDevice from, String start, Set<String> path, Lookup lookup) {
+    for (DeviceLink link : from.deviceSpec().links()) {
+      if (link.name() == null || link.targetKind() != from.deviceKind()) {
         continue;
       }
-      String ns = namespace(u.getNamespace(), from);
-      String next = key(ns, u.getName());
+      String ns = namespace(link.namespace(), from);
+      String next = key(ns, link.name());
       if (next.equals(start)) {
         return String.join(" -> ", path) + " -> " + start;
       }
       if (path.contains(next)) {
-        continue; // a loop that does not include this forwarder: its members report it
+        continue; // a loop that does not include the start: its members report it
       }
-      Optional<ZmqForwarder> found = lookup.forwarder(ns, u.getName());
+      Optional<? extends ZmqDevice> found = lookup.find(link.targetKind(), ns, link.name());
       if (found.isPresent()) {
         path.add(next);
         String cycle = walk(found.get(), start, path, lookup);
@@ -121,59 +151,6 @@ public final class ReferenceResolver {
       }
     }
     return null;
-  }
-
-  private static Outcome resolveStage(ZmqPipelineStage self, Lookup lookup) {
-    OutputSpec output = self.getSpec().getOutput();
-    if (output == null) {
-      return new Resolved(ResolvedReferences.NONE);
-    }
-    if (output.getEndpoint() != null) {
-      return new Resolved(new ResolvedReferences(List.of(), output.getEndpoint()));
-    }
-    String ns = namespace(output.getNamespace(), self);
-    if (DeviceKind.ofKind(output.getKind()) == DeviceKind.FORWARDER) {
-      return lookup
-          .forwarder(ns, output.getName())
-          .<Outcome>map(
-              f ->
-                  new Resolved(
-                      new ResolvedReferences(
-                          List.of(), new ForwarderNames(output.getName(), ns).frontendEndpoint(f))))
-          .orElseGet(
-              () ->
-                  new Missing(
-                      "not found: spec.output: ZmqForwarder " + ns + "/" + output.getName()));
-    }
-    Optional<ZmqPipelineStage> target = lookup.stage(ns, output.getName());
-    if (target.isEmpty()) {
-      return new Missing("not found: spec.output: ZmqPipelineStage " + ns + "/" + output.getName());
-    }
-    String start = key(self.getMetadata().getNamespace(), self.getMetadata().getName());
-    Set<String> path = new LinkedHashSet<>(List.of(start));
-    ZmqPipelineStage current = target.get();
-    String currentKey = key(ns, output.getName());
-    while (current != null && path.add(currentKey)) {
-      OutputSpec next = current.getSpec().getOutput();
-      if (next == null
-          || next.getName() == null
-          || DeviceKind.ofKind(next.getKind()) != DeviceKind.PIPELINE_STAGE) {
-        break;
-      }
-      String nextNs = namespace(next.getNamespace(), current);
-      currentKey = key(nextNs, next.getName());
-      if (currentKey.equals(start)) {
-        return new Cyclic(
-            "spec.output: the pipeline leads back to this ZmqPipelineStage: "
-                + String.join(" -> ", path)
-                + " -> "
-                + start);
-      }
-      current = lookup.stage(nextNs, next.getName()).orElse(null);
-    }
-    return new Resolved(
-        new ResolvedReferences(
-            List.of(), new StageNames(output.getName(), ns).frontendEndpoint(target.get())));
   }
 
   private static String namespace(String given, ZmqDevice self) {

@@ -1,19 +1,18 @@
 package io.zeromesh.operator.resources;
 
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.zeromesh.operator.api.v1alpha1.DeviceKind;
+import io.zeromesh.operator.api.v1alpha1.DeviceLink;
 import io.zeromesh.operator.api.v1alpha1.DeviceSpec;
 import io.zeromesh.operator.api.v1alpha1.DisruptionBudgetSpec;
-import io.zeromesh.operator.api.v1alpha1.OutputSpec;
 import io.zeromesh.operator.api.v1alpha1.ServiceType;
-import io.zeromesh.operator.api.v1alpha1.UpstreamSpec;
-import io.zeromesh.operator.api.v1alpha1.ZmqBroker;
+import io.zeromesh.operator.api.v1alpha1.WorkerPool;
 import io.zeromesh.operator.api.v1alpha1.ZmqDevice;
-import io.zeromesh.operator.api.v1alpha1.ZmqForwarder;
-import io.zeromesh.operator.api.v1alpha1.ZmqPipelineStage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * What the CRD schema cannot check: relations between fields, endpoint syntax, reference kinds,
@@ -28,7 +27,7 @@ public final class SpecValidator {
     List<String> problems = new ArrayList<>();
     DeviceSpec spec = device.deviceSpec();
     String name = device.getMetadata().getName();
-    int maxName = DeviceNames.maxNameLength(device.deviceKind());
+    int maxName = DeviceResources.maxNameLength(device.deviceKind());
     if (name.length() > maxName) {
       problems.add(
           "metadata.name: at most "
@@ -36,6 +35,16 @@ public final class SpecValidator {
               + " characters for a "
               + device.deviceKind().kind()
               + " (its Service names derive from it), got "
+              + name.length());
+    }
+    int maxReplicated = DeviceResources.maxReplicatedNameLength(device.deviceKind());
+    if (spec.replicated() && name.length() > maxReplicated) {
+      problems.add(
+          "metadata.name: at most "
+              + maxReplicated
+              + " characters for a "
+              + device.deviceKind().kind()
+              + " with spec.deviceReplicas > 1 (the StatefulSet's pod labels derive from it), got "
               + name.length());
     }
     int frontend = spec.frontend().getPort();
@@ -59,83 +68,43 @@ public final class SpecValidator {
             || spec.getCurve().getAllowedClientsSecretName() != null)) {
       problems.add("spec.curve.enabled: must be true when a CURVE Secret is named");
     }
-    if (device instanceof ZmqBroker broker) {
-      validateBroker(broker, problems);
-    } else if (device instanceof ZmqForwarder forwarder) {
-      validateForwarder(forwarder, problems);
-    } else if (device instanceof ZmqPipelineStage stage) {
-      validateStage(stage, problems);
+    WorkerPool pool = spec.workerPool();
+    if (pool != null) {
+      template(pool.template(), pool.field() + ".template", problems);
+      budget(pool.podDisruptionBudget(), pool.field() + ".podDisruptionBudget", problems);
+    }
+    for (DeviceLink link : spec.links()) {
+      link(device, link, problems);
     }
     return problems;
   }
 
-  private static void validateBroker(ZmqBroker broker, List<String> problems) {
-    var workers = broker.getSpec().getWorkers();
-    if (workers != null) {
-      template(workers.getTemplate(), "spec.workers.template", true, problems);
-      budget(workers.getPodDisruptionBudget(), "spec.workers.podDisruptionBudget", problems);
-    }
-  }
-
-  private static void validateForwarder(ZmqForwarder forwarder, List<String> problems) {
-    List<UpstreamSpec> upstreams = forwarder.getSpec().getUpstreams();
-    for (int i = 0; i < upstreams.size(); i++) {
-      UpstreamSpec u = upstreams.get(i);
-      String field = "spec.upstreams[" + i + "]";
-      reference(
-          forwarder,
-          DeviceKind.FORWARDER.kind(),
-          u.getName(),
-          u.getNamespace(),
-          u.getEndpoint(),
-          field,
-          problems);
-      for (int t = 0; t < u.getTopics().size(); t++) {
-        String topic = u.getTopics().get(t);
-        if (topic == null || topic.isEmpty() || topic.matches(".*[,|\\s].*")) {
-          problems.add(
-              field
-                  + ".topics["
-                  + t
-                  + "]: must be non-empty without commas, '|' or whitespace, got '"
-                  + topic
-                  + "'");
-        }
+  private static void link(ZmqDevice self, DeviceLink link, List<String> problems) {
+    String field = link.field();
+    if (link.name() != null) {
+      List<DeviceKind> targets = link.role().targets();
+      String allowed = targets.stream().map(DeviceKind::kind).collect(Collectors.joining(" or "));
+      if (link.kind() == null) {
+        problems.add(field + ".kind: required with " + field + ".name (" + allowed + ")");
+        return;
+      }
+      if (!targets.contains(link.targetKind())) {
+        problems.add(field + ".kind: must be " + allowed + ", got '" + link.kind() + "'");
+        return;
       }
     }
-  }
-
-  private static void validateStage(ZmqPipelineStage stage, List<String> problems) {
-    var spec = stage.getSpec();
-    if (spec.getTemplate() != null) {
-      template(spec.getTemplate(), "spec.template", false, problems);
-    }
-    budget(spec.getPodDisruptionBudget(), "spec.podDisruptionBudget", problems);
-    OutputSpec output = spec.getOutput();
-    if (output != null) {
-      if (output.getName() != null) {
-        if (output.getKind() == null) {
-          problems.add(
-              "spec.output.kind: required with spec.output.name (ZmqPipelineStage or ZmqForwarder)");
-          return;
-        }
-        DeviceKind kind = DeviceKind.ofKind(output.getKind());
-        if (kind != DeviceKind.PIPELINE_STAGE && kind != DeviceKind.FORWARDER) {
-          problems.add(
-              "spec.output.kind: must be ZmqPipelineStage or ZmqForwarder, got '"
-                  + output.getKind()
-                  + "'");
-          return;
-        }
+    reference(self, link.kind(), link.name(), link.namespace(), link.endpoint(), field, problems);
+    for (int t = 0; t < link.topics().size(); t++) {
+      String topic = link.topics().get(t);
+      if (topic == null || topic.isEmpty() || topic.matches(".*[,|\\s].*")) {
+        problems.add(
+            field
+                + ".topics["
+                + t
+                + "]: must be non-empty without commas, '|' or whitespace, got '"
+                + topic
+                + "'");
       }
-      reference(
-          stage,
-          output.getKind(),
-          output.getName(),
-          output.getNamespace(),
-          output.getEndpoint(),
-          "spec.output",
-          problems);
     }
   }
 
@@ -170,18 +139,23 @@ public final class SpecValidator {
     }
   }
 
-  private static void template(
-      PodTemplateSpec template, String field, boolean required, List<String> problems) {
+  private static void template(PodTemplateSpec template, String field, List<String> problems) {
     if (template == null) {
-      if (required) {
-        problems.add(field + ": required");
-      }
+      problems.add(field + ": required");
       return;
     }
     if (template.getSpec() == null
         || template.getSpec().getContainers() == null
         || template.getSpec().getContainers().isEmpty()) {
       problems.add(field + ".spec.containers: at least one container is needed");
+      return;
+    }
+    List<Container> containers = template.getSpec().getContainers();
+    for (int i = 0; i < containers.size(); i++) {
+      String image = containers.get(i).getImage();
+      if (image == null || image.isBlank()) {
+        problems.add(field + ".spec.containers[" + i + "].image: required");
+      }
     }
   }
 

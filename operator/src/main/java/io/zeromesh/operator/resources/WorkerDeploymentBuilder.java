@@ -8,10 +8,10 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.zeromesh.operator.api.v1alpha1.DeviceKind;
 import io.zeromesh.operator.api.v1alpha1.DeviceSpec;
-import io.zeromesh.operator.api.v1alpha1.ZmqBroker;
+import io.zeromesh.operator.api.v1alpha1.WorkerPool;
 import io.zeromesh.operator.api.v1alpha1.ZmqDevice;
-import io.zeromesh.operator.api.v1alpha1.ZmqPipelineStage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,8 +24,8 @@ import java.util.stream.Collectors;
  * workers connect to injected into every container (docs/contracts.md, worker env).
  */
 public final class WorkerDeploymentBuilder {
-  public static final String ENV_BROKER = "ZEROMESH_BROKER";
-  public static final String ENV_INPUT = "ZEROMESH_INPUT";
+  public static final String ENV_BROKER = DeviceKind.BROKER.workerBackendEnv();
+  public static final String ENV_INPUT = DeviceKind.PIPELINE_STAGE.workerBackendEnv();
   public static final String ENV_OUTPUT = "ZEROMESH_OUTPUT";
   public static final String ENV_CURVE_SERVER_KEY = "ZEROMESH_CURVE_SERVER_KEY";
 
@@ -33,39 +33,26 @@ public final class WorkerDeploymentBuilder {
 
   /** True when the resource runs workers. */
   public static boolean wanted(ZmqDevice device) {
-    if (device instanceof ZmqBroker broker) {
-      return broker.getSpec().getWorkers() != null;
-    }
-    if (device instanceof ZmqPipelineStage stage) {
-      return stage.getSpec().getTemplate() != null;
-    }
-    return false;
+    return device.deviceSpec().workerPool() != null;
   }
 
   /** The desired worker count, 0 for a resource without workers. */
   public static int replicas(ZmqDevice device) {
-    if (device instanceof ZmqBroker broker && broker.getSpec().getWorkers() != null) {
-      return broker.getSpec().getWorkers().getReplicas();
-    }
-    if (device instanceof ZmqPipelineStage stage && stage.getSpec().getTemplate() != null) {
-      return stage.getSpec().getReplicas();
-    }
-    return 0;
+    WorkerPool pool = device.deviceSpec().workerPool();
+    return pool == null ? 0 : pool.replicas();
   }
 
   /** The variables every worker container gets. */
   public static List<EnvVar> env(ZmqDevice device, ResolvedReferences references) {
     DeviceSpec spec = device.deviceSpec();
-    DeviceNames names = DeviceNames.of(device);
-    String backend = names.backendEndpoint(spec.backend().getPort());
+    DeviceResources names = DeviceResources.of(device);
     List<EnvVar> env = new ArrayList<>();
-    if (device instanceof ZmqBroker) {
-      env.add(new EnvVar(ENV_BROKER, backend, null));
-    } else {
-      env.add(new EnvVar(ENV_INPUT, backend, null));
-      if (references.output() != null) {
-        env.add(new EnvVar(ENV_OUTPUT, references.output(), null));
-      }
+    // Workers take from every device replica (one replica: through the backend Service).
+    env.add(
+        new EnvVar(
+            device.deviceKind().workerBackendEnv(), names.backendEndpointsOfEveryReplica(), null));
+    if (references.output() != null) {
+      env.add(new EnvVar(ENV_OUTPUT, references.output(), null));
     }
     if (spec.curveEnabled()) {
       env.add(
@@ -89,7 +76,7 @@ public final class WorkerDeploymentBuilder {
   public static Deployment build(
       ZmqDevice device, ResolvedReferences references, String secretsVersion) {
     PodTemplateSpec userTemplate = template(device);
-    DeviceNames names = DeviceNames.of(device);
+    DeviceResources names = DeviceResources.of(device);
     List<EnvVar> injected = env(device, references);
     Set<String> injectedNames = injected.stream().map(EnvVar::getName).collect(Collectors.toSet());
 
@@ -144,11 +131,9 @@ public final class WorkerDeploymentBuilder {
   }
 
   private static PodTemplateSpec template(ZmqDevice device) {
-    if (device instanceof ZmqBroker broker && broker.getSpec().getWorkers() != null) {
-      return broker.getSpec().getWorkers().getTemplate();
-    }
-    if (device instanceof ZmqPipelineStage stage && stage.getSpec().getTemplate() != null) {
-      return stage.getSpec().getTemplate();
+    WorkerPool pool = device.deviceSpec().workerPool();
+    if (pool != null && pool.template() != null) {
+      return pool.template();
     }
     throw new IllegalArgumentException(
         device.getKind() + " " + device.getMetadata().getName() + " has no workers");

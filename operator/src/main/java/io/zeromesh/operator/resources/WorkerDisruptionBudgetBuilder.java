@@ -4,9 +4,8 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.zeromesh.operator.api.v1alpha1.DisruptionBudgetSpec;
-import io.zeromesh.operator.api.v1alpha1.ZmqBroker;
+import io.zeromesh.operator.api.v1alpha1.WorkerPool;
 import io.zeromesh.operator.api.v1alpha1.ZmqDevice;
-import io.zeromesh.operator.api.v1alpha1.ZmqPipelineStage;
 
 /**
  * The PodDisruptionBudget of the worker pods. None for the device: a budget on a single pod either
@@ -17,18 +16,13 @@ public final class WorkerDisruptionBudgetBuilder {
 
   /** The budget the spec asks for, or null. */
   public static DisruptionBudgetSpec spec(ZmqDevice device) {
-    if (device instanceof ZmqBroker broker && broker.getSpec().getWorkers() != null) {
-      return broker.getSpec().getWorkers().getPodDisruptionBudget();
-    }
-    if (device instanceof ZmqPipelineStage stage && stage.getSpec().getTemplate() != null) {
-      return stage.getSpec().getPodDisruptionBudget();
-    }
-    return null;
+    WorkerPool pool = device.deviceSpec().workerPool();
+    return pool == null ? null : pool.podDisruptionBudget();
   }
 
   public static PodDisruptionBudget build(ZmqDevice device) {
     DisruptionBudgetSpec budget = spec(device);
-    DeviceNames names = DeviceNames.of(device);
+    DeviceResources names = DeviceResources.of(device);
     IntOrString maxUnavailable = budget.getMaxUnavailable();
     if (budget.getMinAvailable() == null && maxUnavailable == null) {
       maxUnavailable = new IntOrString(1);

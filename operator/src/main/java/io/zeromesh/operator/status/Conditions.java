@@ -17,6 +17,7 @@ public final class Conditions {
   public static final String REASON_DEVICE_UNAVAILABLE = "DeviceUnavailable";
   public static final String REASON_INVALID_SPEC = "InvalidSpec";
   public static final String REASON_REFERENCE_NOT_FOUND = "ReferenceNotFound";
+  public static final String REASON_CHILD_REJECTED = "ChildRejected";
 
   private Conditions() {}
 

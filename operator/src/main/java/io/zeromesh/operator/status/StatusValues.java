@@ -3,7 +3,7 @@ package io.zeromesh.operator.status;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.zeromesh.operator.api.v1alpha1.DeviceStatus;
 import io.zeromesh.operator.api.v1alpha1.Endpoints;
-import io.zeromesh.operator.api.v1alpha1.WorkerStatus;
+import io.zeromesh.operator.api.v1alpha1.WorkersStatus;
 import java.util.List;
 
 /** The computed status of a resource, for any kind. */
@@ -14,14 +14,16 @@ public record StatusValues(
     Integer replicas,
     Integer readyReplicas,
     String selector,
-    String workers) {
+    String workers,
+    String devices) {
 
   /** Writes the values into a kind's status object. */
   public <S extends DeviceStatus> S applyTo(S status) {
     status.setObservedGeneration(observedGeneration);
     status.setConditions(conditions);
     status.setEndpoints(endpoints);
-    if (status instanceof WorkerStatus w) {
+    status.setDevices(devices);
+    if (status instanceof WorkersStatus w) {
       w.setReplicas(replicas);
       w.setReadyReplicas(readyReplicas);
       w.setSelector(selector);

@@ -2,7 +2,7 @@ package io.zeromesh.operator.bench;
 
 import io.zeromesh.operator.api.v1alpha1.ZmqDevice;
 import io.zeromesh.operator.resources.CurveSecretBuilder;
-import io.zeromesh.operator.resources.DeviceNames;
+import io.zeromesh.operator.resources.DeviceResources;
 import io.zeromesh.operator.resources.WorkerDeploymentBuilder;
 import java.util.HashSet;
 import java.util.List;
@@ -21,7 +21,7 @@ record ExpectedChildren(Set<String> deployments, Set<String> services, Set<Strin
     Set<String> services = new HashSet<>();
     Set<String> secrets = new HashSet<>();
     for (ZmqDevice device : resources) {
-      DeviceNames names = DeviceNames.of(device);
+      DeviceResources names = DeviceResources.of(device);
       String ns = device.getMetadata().getNamespace();
       deployments.add(key(ns, names.deviceDeployment()));
       services.add(key(ns, names.frontendService()));

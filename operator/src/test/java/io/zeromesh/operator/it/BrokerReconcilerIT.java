@@ -6,7 +6,9 @@ import static io.zeromesh.operator.it.ItSupport.eventually;
 import static io.zeromesh.operator.it.ItSupport.ready;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -14,10 +16,13 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.zeromesh.operator.api.v1alpha1.CurveSpec;
+import io.zeromesh.operator.api.v1alpha1.ServiceType;
+import io.zeromesh.operator.api.v1alpha1.WorkersSpec;
 import io.zeromesh.operator.api.v1alpha1.ZmqBroker;
-import io.zeromesh.operator.resources.BrokerNames;
 import io.zeromesh.operator.resources.CurveKeys;
+import io.zeromesh.operator.resources.DeviceResources;
 import io.zeromesh.operator.testing.TestResources;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,7 +56,7 @@ class BrokerReconcilerIT {
                       s.setCurve(curve);
                     }))
             .create();
-    BrokerNames names = new BrokerNames(created);
+    DeviceResources names = DeviceResources.of(created);
 
     Deployment device = awaitPresent(() -> deployment(names.deviceDeployment()), "device");
     Deployment workers = awaitPresent(() -> deployment(names.workerDeployment()), "workers");
@@ -112,7 +117,10 @@ class BrokerReconcilerIT {
         eventually()
             .until(
                 this::current,
-                b -> ready(b.getStatus()).map(c -> "True".equals(c.getStatus())).orElse(false));
+                // Ready is the device's; the workers' count follows their own status update.
+                b ->
+                    ready(b.getStatus()).map(c -> "True".equals(c.getStatus())).orElse(false)
+                        && "3/3".equals(b.getStatus().getWorkers()));
     Condition condition = ready(ready.getStatus()).orElseThrow();
     assertEquals("Available", condition.getReason());
     assertEquals(ready.getMetadata().getGeneration(), condition.getObservedGeneration());
@@ -173,16 +181,10 @@ class BrokerReconcilerIT {
 
   @Test
   void invalidSpecIsReportedWithTheFieldAndCreatesNothing() {
-    client
-        .resource(
-            TestResources.broker(
-                ns,
-                "clash",
-                s -> {
-                  s.getFrontend().setPort(6000);
-                  s.getBackend().setPort(6000);
-                }))
-        .create();
+    // A rule the schema does not say (the CEL rules refuse port clashes at admission already).
+    WorkersSpec imageless = TestResources.workers(1);
+    imageless.getTemplate().getSpec().getContainers().get(0).setImage(null);
+    client.resource(TestResources.broker(ns, "clash", s -> s.setWorkers(imageless))).create();
     ZmqBroker invalid =
         eventually()
             .until(
@@ -192,18 +194,153 @@ class BrokerReconcilerIT {
     assertEquals("False", condition.getStatus());
     assertEquals("InvalidSpec", condition.getReason());
     assertEquals(
-        "spec.backend.port: must differ from spec.frontend.port (6000)", condition.getMessage());
+        "spec.workers.template.spec.containers[0].image: required", condition.getMessage());
     assertNull(deployment("clash-broker"));
     assertNull(service("clash-broker"));
 
     // Fixed: the broker is made.
-    invalid.getSpec().getBackend().setPort(6002);
+    invalid.getSpec().getWorkers().getTemplate().getSpec().getContainers().get(0).setImage("w:1");
     invalid.setStatus(null);
     client.resource(invalid).update();
     awaitPresent(() -> deployment("clash-broker"), "device after the fix");
     eventually()
         .until(
             () -> client.resources(ZmqBroker.class).inNamespace(ns).withName("clash").get(),
+            b -> ready(b.getStatus()).map(c -> "Progressing".equals(c.getReason())).orElse(false));
+  }
+
+  @Test
+  void crossFieldRulesRefuseTheResourceAtAdmissionNamingTheField() {
+    // CEL rules in CRDs exist from Kubernetes 1.25; older servers drop them (SpecValidator's
+    // InvalidSpec covers the same rules there, see
+    // invalidSpecIsReportedWithTheFieldAndCreatesNothing).
+    assumeTrue(
+        ItSupport.serverMinor(client) >= 25,
+        "the API server has no CEL validation: " + client.getKubernetesVersion().getGitVersion());
+    // What kubectl apply sends: the API server answers 422 with the rule's message.
+    KubernetesClientException clash =
+        assertThrows(
+            KubernetesClientException.class,
+            () ->
+                client
+                    .resource(
+                        TestResources.broker(
+                            ns,
+                            "clash",
+                            s -> {
+                              s.getFrontend().setPort(6000);
+                              s.getBackend().setPort(6000);
+                            }))
+                    .serverSideApply());
+    assertEquals(422, clash.getCode());
+    assertTrue(
+        clash.getMessage().contains("spec.backend.port: must differ from spec.frontend.port"),
+        clash.getMessage());
+    KubernetesClientException nodePort =
+        assertThrows(
+            KubernetesClientException.class,
+            () ->
+                client
+                    .resource(
+                        TestResources.broker(ns, "np", s -> s.getFrontend().setNodePort(30123)))
+                    .create());
+    assertTrue(
+        nodePort
+            .getMessage()
+            .contains("spec.frontend.nodePort: only with serviceType NodePort or LoadBalancer"),
+        nodePort.getMessage());
+    KubernetesClientException admin =
+        assertThrows(
+            KubernetesClientException.class,
+            () ->
+                client
+                    .resource(TestResources.broker(ns, "adm", s -> s.getBackend().setPort(8080)))
+                    .create());
+    assertTrue(admin.getMessage().contains("8080 is the device's admin port"), admin.getMessage());
+    assertNull(client.resources(ZmqBroker.class).inNamespace(ns).withName("clash").get());
+  }
+
+  @Test
+  void aChildTheApiServerRejectsIsReportedAndTheRestIsReconciled() {
+    // A Service of the user's holds a node port; a broker asking for the same one is refused by
+    // the API server (the schema cannot know which ports are taken).
+    Service squatter =
+        client
+            .services()
+            .inNamespace(ns)
+            .resource(
+                new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                    .withNewMetadata()
+                    .withName("squatter")
+                    .endMetadata()
+                    .withNewSpec()
+                    .withType("NodePort")
+                    .addToSelector("app", "none")
+                    .addNewPort()
+                    .withName("p")
+                    .withProtocol("TCP")
+                    .withPort(80)
+                    .endPort()
+                    .endSpec()
+                    .build())
+            .create();
+    int taken = squatter.getSpec().getPorts().get(0).getNodePort();
+    client
+        .resource(
+            TestResources.broker(
+                ns,
+                "squat",
+                s -> {
+                  s.getFrontend().setServiceType(ServiceType.NodePort);
+                  s.getFrontend().setNodePort(taken);
+                  s.setWorkers(TestResources.workers(1));
+                }))
+        .create();
+    ZmqBroker rejected =
+        eventually()
+            .until(
+                () -> client.resources(ZmqBroker.class).inNamespace(ns).withName("squat").get(),
+                b ->
+                    ready(b.getStatus())
+                        .map(c -> "ChildRejected".equals(c.getReason()))
+                        .orElse(false));
+    Condition condition = ready(rejected.getStatus()).orElseThrow();
+    assertEquals("False", condition.getStatus());
+    assertTrue(
+        condition.getMessage().startsWith("the API server rejected Service squat-broker: "),
+        condition.getMessage());
+    assertTrue(
+        condition.getMessage().contains("provided port is already allocated"),
+        "the server's words: " + condition.getMessage());
+    // Everything else was made all the same.
+    awaitPresent(() -> deployment("squat-broker"), "device");
+    awaitPresent(() -> deployment("squat-broker-workers"), "workers");
+    awaitPresent(() -> service("squat-broker-backend"), "backend Service");
+    assertNull(service("squat-broker"));
+    assertEquals(
+        "tcp://squat-broker." + ns + ".svc:5559",
+        rejected.getStatus().getEndpoints().getFrontend());
+    eventually()
+        .untilAsserted(
+            () ->
+                assertTrue(
+                    client.v1().events().inNamespace(ns).list().getItems().stream()
+                        .anyMatch(
+                            e ->
+                                "ChildRejected".equals(e.getReason())
+                                    && "Warning".equals(e.getType())
+                                    && "squat".equals(e.getInvolvedObject().getName())
+                                    && e.getMessage().contains("squat-broker")),
+                    "a ChildRejected warning on the broker"));
+
+    // Fixed (let the cluster allocate a port): the Service is made and the broker progresses.
+    ZmqBroker fixed = client.resources(ZmqBroker.class).inNamespace(ns).withName("squat").get();
+    fixed.getSpec().getFrontend().setNodePort(null);
+    client.resource(fixed).update();
+    awaitPresent(() -> service("squat-broker"), "frontend Service after the fix");
+    eventually()
+        .until(
+            () -> client.resources(ZmqBroker.class).inNamespace(ns).withName("squat").get(),
             b -> ready(b.getStatus()).map(c -> "Progressing".equals(c.getReason())).orElse(false));
   }
 

@@ -48,6 +48,37 @@ final class ItSupport {
     Assertions.assertEquals(Boolean.TRUE, ref.getBlockOwnerDeletion());
   }
 
+  /**
+   * A PodDisruptionBudget in the version the server serves (policy/v1, or policy/v1beta1 on
+   * Kubernetes 1.20), or null.
+   */
+  static HasMetadata budget(KubernetesClient client, String namespace, String name) {
+    if (client.supports(io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class)) {
+      return client.policy().v1().podDisruptionBudget().inNamespace(namespace).withName(name).get();
+    }
+    return client
+        .policy()
+        .v1beta1()
+        .podDisruptionBudget()
+        .inNamespace(namespace)
+        .withName(name)
+        .get();
+  }
+
+  /** The maxUnavailable of a budget from {@link #budget}. */
+  static io.fabric8.kubernetes.api.model.IntOrString maxUnavailable(HasMetadata budget) {
+    return budget instanceof io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget v1
+        ? v1.getSpec().getMaxUnavailable()
+        : ((io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget) budget)
+            .getSpec()
+            .getMaxUnavailable();
+  }
+
+  /** The server's minor version, e.g. 37 for 1.37.2. */
+  static int serverMinor(KubernetesClient client) {
+    return Integer.parseInt(client.getKubernetesVersion().getMinor().replaceAll("[^0-9].*", ""));
+  }
+
   /** Plays the Deployment controller, absent here: all wanted pods updated, ready, available. */
   static void markAvailable(KubernetesClient client, Deployment deployment) {
     int replicas = deployment.getSpec().getReplicas();

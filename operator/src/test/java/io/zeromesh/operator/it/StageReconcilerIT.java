@@ -13,7 +13,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.zeromesh.operator.api.v1alpha1.ZmqPipelineStage;
-import io.zeromesh.operator.resources.StageNames;
+import io.zeromesh.operator.resources.DeviceResources;
 import io.zeromesh.operator.testing.TestResources;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +49,7 @@ class StageReconcilerIT {
                       s.setOutput(TestResources.output("ZmqPipelineStage", "sink"));
                     }))
             .create();
-    StageNames names = new StageNames(work);
+    DeviceResources names = DeviceResources.of(work);
 
     Deployment workers = awaitPresent(() -> deployment(names.workerDeployment()), "workers");
     Deployment device = awaitPresent(() -> deployment(names.deviceDeployment()), "device");
@@ -64,8 +64,8 @@ class StageReconcilerIT {
     assertOwnedBy(workers, work);
     assertOwnedBy(device, work);
     // The sink has no template: no worker Deployment.
-    awaitPresent(() -> deployment(new StageNames(sink).deviceDeployment()), "sink device");
-    assertNull(deployment(new StageNames(sink).workerDeployment()));
+    awaitPresent(() -> deployment(DeviceResources.of(sink).deviceDeployment()), "sink device");
+    assertNull(deployment(DeviceResources.of(sink).workerDeployment()));
 
     // kubectl scale: through the /scale subresource, which maps to spec.replicas.
     client.resources(ZmqPipelineStage.class).inNamespace(ns).withName("work").scale(4);

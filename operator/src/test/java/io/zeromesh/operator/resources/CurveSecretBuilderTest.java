@@ -95,6 +95,7 @@ class CurveSecretBuilderTest {
     assertTrue(CurveSecretBuilder.generated(broker.getSpec()));
     broker.getSpec().getCurve().setSecretName("mine");
     assertFalse(CurveSecretBuilder.generated(broker.getSpec()));
-    assertEquals("mine", CurveSecretBuilder.secretName(broker.getSpec(), DeviceNames.of(broker)));
+    assertEquals(
+        "mine", CurveSecretBuilder.secretName(broker.getSpec(), DeviceResources.of(broker)));
   }
 }

@@ -10,34 +10,35 @@ import org.junit.jupiter.api.Test;
 class NamesTest {
   @Test
   void brokerNamesAndEndpoints() {
-    BrokerNames names = new BrokerNames(TestResources.broker("prod", "orders", s -> {}));
+    DeviceResources names = DeviceResources.of(TestResources.broker("prod", "orders", s -> {}));
     assertEquals("orders-broker", names.deviceDeployment());
     assertEquals("orders-broker", names.frontendService());
     assertEquals("orders-broker-backend", names.backendService());
     assertEquals("orders-broker-workers", names.workerDeployment());
     assertEquals("orders-broker-curve", names.curveSecret());
-    assertEquals(
-        "tcp://orders-broker.prod.svc:5559",
-        names.frontendEndpoint(TestResources.broker("prod", "orders", s -> {})));
-    assertEquals("tcp://orders-broker-backend.prod.svc:5560", names.backendEndpoint(5560));
+    assertEquals("tcp://orders-broker.prod.svc:5559", names.frontendEndpoint());
+    assertEquals("tcp://orders-broker-backend.prod.svc:5560", names.backendEndpoint());
   }
 
   @Test
   void kindsDoNotCollide() {
-    assertEquals("x-forwarder", new ForwarderNames("x", "n").frontendService());
-    assertEquals("x-stage", new StageNames("x", "n").frontendService());
-    assertEquals("x-broker", new BrokerNames("x", "n").frontendService());
     assertEquals(
-        "tcp://x-forwarder-backend.n.svc:5558", new ForwarderNames("x", "n").backendEndpoint(5558));
+        "x-forwarder", DeviceResources.of(DeviceKind.FORWARDER, "x", "n").frontendService());
+    assertEquals(
+        "x-stage", DeviceResources.of(DeviceKind.PIPELINE_STAGE, "x", "n").frontendService());
+    assertEquals("x-broker", DeviceResources.of(DeviceKind.BROKER, "x", "n").frontendService());
+    assertEquals(
+        "tcp://x-forwarder-backend.n.svc:5558",
+        DeviceResources.of(TestResources.forwarder("n", "x", s -> {})).backendEndpoint());
   }
 
   @Test
   void longestDerivedNameIsAValidDnsLabel() {
     for (DeviceKind kind : DeviceKind.values()) {
-      String name = "a".repeat(DeviceNames.maxNameLength(kind));
-      String backend = DeviceNames.of(kind, name, "ns").backendService();
+      String name = "a".repeat(DeviceResources.maxNameLength(kind));
+      String backend = DeviceResources.of(kind, name, "ns").backendService();
       assertEquals(63, backend.length(), kind + ": " + backend);
-      assertTrue(DeviceNames.of(kind, name, "ns").workerDeployment().length() <= 63);
+      assertTrue(DeviceResources.of(kind, name, "ns").workerDeployment().length() <= 63);
     }
   }
 

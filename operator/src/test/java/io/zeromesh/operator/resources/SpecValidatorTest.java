@@ -48,7 +48,8 @@ class SpecValidatorTest {
     String name =
         "x"
             .repeat(
-                DeviceNames.maxNameLength(io.zeromesh.operator.api.v1alpha1.DeviceKind.BROKER) + 1);
+                DeviceResources.maxNameLength(io.zeromesh.operator.api.v1alpha1.DeviceKind.BROKER)
+                    + 1);
     assertEquals(
         List.of(
             "metadata.name: at most 48 characters for a ZmqBroker (its Service names derive from it), got 49"),
@@ -68,6 +69,21 @@ class SpecValidatorTest {
             "spec.workers.template.spec.containers: at least one container is needed",
             "spec.workers.podDisruptionBudget: set at most one of minAvailable and maxUnavailable"),
         SpecValidator.validate(TestResources.broker("n", "b", s -> s.setWorkers(workers))));
+  }
+
+  @Test
+  void everyWorkerContainerNeedsAnImage() {
+    var template = TestResources.workerTemplate("probe");
+    template.getSpec().getContainers().get(0).setImage(" ");
+    template
+        .getSpec()
+        .getContainers()
+        .add(new io.fabric8.kubernetes.api.model.ContainerBuilder().withName("side").build());
+    assertEquals(
+        List.of(
+            "spec.template.spec.containers[0].image: required",
+            "spec.template.spec.containers[1].image: required"),
+        SpecValidator.validate(TestResources.stage("n", "s", s -> s.setTemplate(template))));
   }
 
   @Test

@@ -10,8 +10,8 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
 import io.zeromesh.operator.api.v1alpha1.Endpoints;
+import io.zeromesh.operator.api.v1alpha1.WorkersStatus;
 import io.zeromesh.operator.api.v1alpha1.ZmqBroker;
-import io.zeromesh.operator.api.v1alpha1.ZmqBrokerStatus;
 import io.zeromesh.operator.api.v1alpha1.ZmqPipelineStage;
 import io.zeromesh.operator.testing.TestResources;
 import org.junit.jupiter.api.Test;
@@ -60,6 +60,95 @@ class DeviceStatusCalculatorTest {
         v.endpoints());
     assertEquals(3L, v.observedGeneration());
     assertEquals("0/2", v.workers());
+    assertEquals("0/1", v.devices());
+  }
+
+  @Test
+  void aRejectedChildIsNotReadyButEndpointsAndWorkersAreReported() {
+    StatusValues v =
+        DeviceStatusCalculator.compute(
+            broker,
+            Verdict.childRejected("the API server rejected Service b-broker: no"),
+            new ObservedChildren(deployment(1, 1, 2, 2), deployment(2, 2, 5, 5), null),
+            null,
+            T0);
+    assertEquals("False", ready(v).getStatus());
+    assertEquals("ChildRejected", ready(v).getReason());
+    assertEquals("the API server rejected Service b-broker: no", ready(v).getMessage());
+    assertEquals(
+        new Endpoints("tcp://b-broker.n.svc:5559", "tcp://b-broker-backend.n.svc:5560", null),
+        v.endpoints());
+    assertEquals("2/2", v.workers());
+    assertEquals(
+        "True",
+        Conditions.find(v.conditions(), Conditions.WORKERS_READY).orElseThrow().getStatus());
+  }
+
+  @Test
+  void replicatedDevicesReportEveryReplicaAndAreReadyWithOneAvailable() {
+    ZmqBroker replicated =
+        stored(
+            TestResources.broker(
+                "n",
+                "b",
+                s -> {
+                  s.setDeviceReplicas(3);
+                  s.setWorkers(TestResources.workers(2));
+                }));
+    var set =
+        new io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder()
+            .withNewMetadata()
+            .withName("b-broker")
+            .withGeneration(4L)
+            .endMetadata()
+            .withNewSpec()
+            .withReplicas(3)
+            .endSpec()
+            .withNewStatus()
+            .withObservedGeneration(4L)
+            .withReplicas(3)
+            .withUpdatedReplicas(3)
+            .withReadyReplicas(2)
+            .withAvailableReplicas(2)
+            .withCurrentRevision("r1")
+            .withUpdateRevision("r1")
+            .endStatus()
+            .build();
+    StatusValues v =
+        DeviceStatusCalculator.compute(
+            replicated,
+            Verdict.OK,
+            new ObservedChildren(null, deployment(2, 2, 5, 5), null, set),
+            null,
+            T0);
+    assertEquals("True", ready(v).getStatus());
+    assertEquals(
+        "device serving at tcp://b-broker.n.svc:5559 (2 of 3 replicas available)",
+        ready(v).getMessage());
+    assertEquals("2/3", v.devices());
+    assertEquals(
+        java.util.List.of(
+            "tcp://b-broker-0.b-broker-pods.n.svc:5559",
+            "tcp://b-broker-1.b-broker-pods.n.svc:5559",
+            "tcp://b-broker-2.b-broker-pods.n.svc:5559"),
+        v.endpoints().getFrontendReplicas());
+    assertEquals(
+        "tcp://b-broker-2.b-broker-pods.n.svc:5560", v.endpoints().getBackendReplicas().get(2));
+    assertEquals("b-broker-pods.n.svc", v.endpoints().getReplicasHost());
+
+    // A rolling update in flight (revisions differ): not rolled out yet.
+    set.getStatus().setUpdateRevision("r2");
+    set.getStatus().setUpdatedReplicas(1);
+    StatusValues rolling =
+        DeviceStatusCalculator.compute(
+            replicated,
+            Verdict.OK,
+            new ObservedChildren(null, deployment(2, 2, 5, 5), null, set),
+            null,
+            T0);
+    assertEquals("Progressing", ready(rolling).getReason());
+    assertEquals(
+        "waiting for the device pods of b-broker to become available", ready(rolling).getMessage());
   }
 
   @Test
@@ -95,7 +184,7 @@ class DeviceStatusCalculatorTest {
     StatusValues before =
         DeviceStatusCalculator.compute(
             broker, Verdict.OK, new ObservedChildren(deployment(1, 1, 2, 2), null, null), null, T0);
-    ZmqBrokerStatus stored = before.applyTo(new ZmqBrokerStatus());
+    WorkersStatus stored = before.applyTo(new WorkersStatus());
     StatusValues after =
         DeviceStatusCalculator.compute(
             broker,
@@ -127,9 +216,9 @@ class DeviceStatusCalculatorTest {
 
   @Test
   void lastTransitionTimeStaysWhileTheStatusHolds() {
-    ZmqBrokerStatus stored =
+    WorkersStatus stored =
         DeviceStatusCalculator.compute(broker, Verdict.OK, ObservedChildren.NONE, null, T0)
-            .applyTo(new ZmqBrokerStatus());
+            .applyTo(new WorkersStatus());
     StatusValues later =
         DeviceStatusCalculator.compute(
             broker, Verdict.invalidSpec("spec.x: bad"), ObservedChildren.NONE, stored, T1);
@@ -140,9 +229,9 @@ class DeviceStatusCalculatorTest {
 
   @Test
   void invalidSpecKeepsThePreviousEndpointsAndHasNoWorkersCondition() {
-    ZmqBrokerStatus stored =
+    WorkersStatus stored =
         DeviceStatusCalculator.compute(broker, Verdict.OK, ObservedChildren.NONE, null, T0)
-            .applyTo(new ZmqBrokerStatus());
+            .applyTo(new WorkersStatus());
     broker.getSpec().getFrontend().setPort(9999);
     StatusValues v =
         DeviceStatusCalculator.compute(

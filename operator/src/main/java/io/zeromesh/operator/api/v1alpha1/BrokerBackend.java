@@ -7,7 +7,6 @@ import io.fabric8.generator.annotation.Min;
 
 /** Backend of a queue device: the DEALER socket workers (REP, DEALER) connect to. */
 public class BrokerBackend extends BackendSpec {
-  /** TCP port of the socket and of its Service (default 5560). */
   @JsonPropertyDescription("TCP port of the socket and of its Service (1-65535, default 5560).")
   @Default("5560")
   @Min(1)

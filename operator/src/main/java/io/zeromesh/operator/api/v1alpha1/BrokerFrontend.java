@@ -7,7 +7,6 @@ import io.fabric8.generator.annotation.Min;
 
 /** Frontend of a queue device: the ROUTER socket clients (REQ, DEALER) connect to. */
 public class BrokerFrontend extends FrontendSpec {
-  /** TCP port of the socket and of its Service (default 5559). */
   @JsonPropertyDescription("TCP port of the socket and of its Service (1-65535, default 5559).")
   @Default("5559")
   @Min(1)

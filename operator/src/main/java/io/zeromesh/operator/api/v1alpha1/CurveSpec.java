@@ -5,25 +5,16 @@ import io.fabric8.generator.annotation.Default;
 
 /** CURVE encryption and authentication of both device sockets. */
 public class CurveSpec {
-  /** Turns CURVE on: the device is a CURVE server on both sockets. */
   @JsonPropertyDescription("Turns CURVE on: the device is a CURVE server on both sockets.")
   @Default("false")
   private Boolean enabled = false;
 
-  /**
-   * An existing Secret (same namespace) with keys server.key and server.pub (Z85). Empty: the
-   * operator generates a keypair once into a Secret it owns and keeps.
-   */
   @JsonPropertyDescription(
       "An existing Secret in the same namespace with keys server.key and server.pub (Z85). Empty:"
           + " the operator generates a keypair once into a Secret it owns, <name>-<kind>-curve, and"
           + " never regenerates it.")
   private String secretName;
 
-  /**
-   * A Secret (same namespace) whose values list the Z85 public keys of allowed clients, one per
-   * line. Empty: any client that knows the server key is served.
-   */
   @JsonPropertyDescription(
       "A Secret in the same namespace whose values list the Z85 public keys of the allowed"
           + " clients, one per line. Empty: any client that knows the server public key is"

@@ -1,6 +1,8 @@
 package io.zeromesh.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -12,66 +14,81 @@ import java.util.Map;
 
 /** What every device kind has: sockets, security, and how its pod runs. */
 public abstract class DeviceSpec {
-  /** ZMTP socket options of both sockets. */
+  // Cross-field rules the API server checks at admission (CEL, Kubernetes 1.25 and later; older
+  // servers drop x-kubernetes-validations and the operator's SpecValidator reports the same rules
+  // as InvalidSpec). Each kind's spec class carries them, since the annotations are not inherited.
+  public static final String RULE_PORTS_DIFFER =
+      "!has(self.frontend) || !has(self.backend) || !has(self.frontend.port)"
+          + " || !has(self.backend.port) || self.frontend.port != self.backend.port";
+  public static final String MESSAGE_PORTS_DIFFER =
+      "spec.backend.port: must differ from spec.frontend.port";
+  public static final String RULE_NOT_ADMIN_PORT =
+      "(!has(self.frontend) || !has(self.frontend.port) || self.frontend.port != 8080)"
+          + " && (!has(self.backend) || !has(self.backend.port) || self.backend.port != 8080)";
+  public static final String MESSAGE_NOT_ADMIN_PORT =
+      "spec.frontend.port, spec.backend.port: 8080 is the device's admin port";
+  public static final String RULE_NODE_PORT =
+      "!has(self.frontend) || !has(self.frontend.nodePort)"
+          + " || (has(self.frontend.serviceType) && self.frontend.serviceType != 'ClusterIP')";
+  public static final String MESSAGE_NODE_PORT =
+      "spec.frontend.nodePort: only with serviceType NodePort or LoadBalancer";
+
   @JsonPropertyDescription("ZMTP socket options of both sockets; unset options keep the defaults.")
   private SocketOptions socketOptions;
 
-  /** CURVE encryption and client authentication. */
   @JsonPropertyDescription("CURVE encryption and client authentication of both sockets.")
   private CurveSpec curve;
 
-  /** A NetworkPolicy for the device pod. */
   @JsonPropertyDescription("A NetworkPolicy for the device pod; off unless enabled.")
   private NetworkPolicySpec networkPolicy;
 
-  /** Device image; empty: the operator's default (ZEROMESH_BROKER_IMAGE). */
+  @JsonPropertyDescription(
+      "Device pods (replicas of the device), distinct from the workers. 1: one pod of a"
+          + " Deployment. More: a StatefulSet, a headless Service giving each replica a stable"
+          + " DNS name, a PodDisruptionBudget (maxUnavailable 1), preferred anti-affinity across"
+          + " nodes, and rolling changes one replica at a time. Managed workers connect to every"
+          + " replica; see the operator README for who connects where.")
+  @Default("1")
+  @Min(1)
+  private Integer deviceReplicas = 1;
+
   @JsonPropertyDescription(
       "Device image; empty: the operator's default (its ZEROMESH_BROKER_IMAGE setting).")
   private String image;
 
-  /** Pull policy of the device image; empty: the operator's default. */
   @JsonPropertyDescription(
       "Pull policy of the device image; empty: the operator's default"
           + " (ZEROMESH_BROKER_IMAGE_PULL_POLICY, IfNotPresent).")
   private ImagePullPolicy imagePullPolicy;
 
-  /** CPU and memory of the device container. */
   @JsonPropertyDescription("CPU and memory requests and limits of the device container.")
   private ResourceRequirements resources;
 
-  /** Node labels the device pod must match. */
   @JsonPropertyDescription("Node labels the device pod must match.")
   private Map<String, String> nodeSelector = new LinkedHashMap<>();
 
-  /** Tolerations of the device pod. */
   @JsonPropertyDescription("Tolerations of the device pod.")
   private List<Toleration> tolerations = new ArrayList<>();
 
-  /** Affinity of the device pod. */
   @JsonPropertyDescription("Affinity and anti-affinity of the device pod.")
   private Affinity affinity;
 
-  /** Priority class of the device pod. */
   @JsonPropertyDescription("Priority class of the device pod.")
   private String priorityClassName;
 
-  /** Extra labels on every object the operator makes for this resource and on the device pod. */
   @JsonPropertyDescription(
       "Extra labels on every object made for this resource and on the device pod. The"
           + " app.kubernetes.io labels of the operator win over these.")
   private Map<String, String> labels = new LinkedHashMap<>();
 
-  /** Extra annotations on every object the operator makes and on the device pod. */
   @JsonPropertyDescription(
       "Extra annotations on every object made for this resource and on the device pod.")
   private Map<String, String> annotations = new LinkedHashMap<>();
 
-  /** Log level of the device: debug, info, warn or error. */
   @JsonPropertyDescription("Log level of the device: debug, info, warn or error (default info).")
   @Pattern("^(debug|info|warn|error)$")
   private String logLevel;
 
-  /** Log format of the device: plain or json. */
   @JsonPropertyDescription("Log format of the device: plain or json (default plain).")
   @Pattern("^(plain|json)$")
   private String logFormat;
@@ -81,6 +98,37 @@ public abstract class DeviceSpec {
 
   /** The backend of this kind. */
   public abstract BackendSpec backend();
+
+  /** The worker pods the resource asks for; null: it runs none. */
+  public WorkerPool workerPool() {
+    return null;
+  }
+
+  /** The devices this resource connects to (forwarder upstreams, stage output), in spec order. */
+  public List<DeviceLink> links() {
+    return List.of();
+  }
+
+  /**
+   * The daemon settings only this kind's mode has, as ZEROMESH_* variable and value (null values
+   * are not passed), in a stable order.
+   */
+  public Map<String, Object> modeSettings() {
+    return Map.of();
+  }
+
+  public Integer getDeviceReplicas() {
+    return deviceReplicas == null ? 1 : deviceReplicas;
+  }
+
+  public void setDeviceReplicas(Integer deviceReplicas) {
+    this.deviceReplicas = deviceReplicas;
+  }
+
+  /** True when the device runs more than one pod. */
+  public boolean replicated() {
+    return getDeviceReplicas() > 1;
+  }
 
   public SocketOptions getSocketOptions() {
     return socketOptions;

@@ -8,19 +8,29 @@ import java.util.Objects;
 
 /** What every device kind reports. */
 public abstract class DeviceStatus {
-  /** The metadata.generation this status describes. */
   @JsonPropertyDescription("The metadata.generation this status describes.")
   private Long observedGeneration;
 
-  /** Ready (and WorkersReady for kinds with workers), with a reason and a message. */
   @JsonPropertyDescription(
       "Conditions: Ready (reasons Available, Progressing, DeviceUnavailable, InvalidSpec,"
-          + " ReferenceNotFound) and, with workers, WorkersReady.")
+          + " ReferenceNotFound, ChildRejected) and, with workers, WorkersReady.")
   private List<Condition> conditions = new ArrayList<>();
 
-  /** Where peers connect. */
   @JsonPropertyDescription("Where peers connect to the device.")
   private Endpoints endpoints;
+
+  @JsonPropertyDescription(
+      "Device pods that are ready, of those wanted, as ready/wanted (spec.deviceReplicas), for"
+          + " kubectl get.")
+  private String devices;
+
+  public String getDevices() {
+    return devices;
+  }
+
+  public void setDevices(String devices) {
+    this.devices = devices;
+  }
 
   public Long getObservedGeneration() {
     return observedGeneration;
@@ -52,11 +62,12 @@ public abstract class DeviceStatus {
         && o.getClass() == getClass()
         && Objects.equals(observedGeneration, ((DeviceStatus) o).observedGeneration)
         && Objects.equals(conditions, ((DeviceStatus) o).conditions)
-        && Objects.equals(endpoints, ((DeviceStatus) o).endpoints);
+        && Objects.equals(endpoints, ((DeviceStatus) o).endpoints)
+        && Objects.equals(devices, ((DeviceStatus) o).devices);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(observedGeneration, conditions, endpoints);
+    return Objects.hash(observedGeneration, conditions, endpoints, devices);
   }
 }

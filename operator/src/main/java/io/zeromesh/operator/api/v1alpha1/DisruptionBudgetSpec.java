@@ -8,12 +8,10 @@ import io.fabric8.kubernetes.api.model.IntOrString;
  * neither: maxUnavailable 1.
  */
 public class DisruptionBudgetSpec {
-  /** Worker pods that must stay available during voluntary disruptions (number or percent). */
   @JsonPropertyDescription(
       "Worker pods that must stay available during voluntary disruptions (number or percent).")
   private IntOrString minAvailable;
 
-  /** Worker pods that may be unavailable during voluntary disruptions (number or percent). */
   @JsonPropertyDescription(
       "Worker pods that may be unavailable during voluntary disruptions (number or percent)."
           + " Default 1 when minAvailable is not set either.")

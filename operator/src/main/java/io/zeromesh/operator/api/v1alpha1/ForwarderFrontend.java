@@ -7,7 +7,6 @@ import io.fabric8.generator.annotation.Min;
 
 /** Frontend of a forwarder: the XSUB socket publishers connect to. */
 public class ForwarderFrontend extends FrontendSpec {
-  /** TCP port of the socket and of its Service (default 5557). */
   @JsonPropertyDescription("TCP port of the socket and of its Service (1-65535, default 5557).")
   @Default("5557")
   @Min(1)

@@ -10,19 +10,18 @@ import io.fabric8.generator.annotation.Min;
  * its own default port in the schema.
  */
 public abstract class FrontendSpec {
-  /** Type of the frontend Service; the backend Service is always ClusterIP. */
   @JsonPropertyDescription(
       "Type of the frontend Service (ClusterIP, NodePort or LoadBalancer). The backend Service is"
           + " always ClusterIP.")
   @Default("ClusterIP")
   private ServiceType serviceType = ServiceType.ClusterIP;
 
-  /** Node port of the frontend when serviceType is NodePort or LoadBalancer; empty: allocated. */
   @JsonPropertyDescription(
-      "Node port of the frontend when serviceType is NodePort or LoadBalancer. Empty: the cluster"
-          + " allocates one (reported in status.endpoints.frontendNodePort).")
-  @Min(1)
-  @Max(65535)
+      "Node port of the frontend when serviceType is NodePort or LoadBalancer, in the default"
+          + " node port range 30000-32767. Empty: the cluster allocates one (reported in"
+          + " status.endpoints.frontendNodePort).")
+  @Min(30000)
+  @Max(32767)
   private Integer nodePort;
 
   /** TCP port of the frontend socket and of its Service. */

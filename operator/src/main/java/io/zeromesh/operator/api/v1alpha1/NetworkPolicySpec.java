@@ -8,24 +8,15 @@ import java.util.List;
 
 /** A NetworkPolicy limiting who reaches the device pod. */
 public class NetworkPolicySpec {
-  /** Creates the NetworkPolicy. */
   @JsonPropertyDescription("Creates a NetworkPolicy for the device pod.")
   @Default("false")
   private Boolean enabled = false;
 
-  /**
-   * Peers allowed to reach the frontend (and, for a forwarder, the backend, where its subscribers
-   * connect). Empty: nobody but the peers named elsewhere.
-   */
   @JsonPropertyDescription(
       "Peers allowed to reach the frontend port (for a ZmqForwarder also the backend port, where"
           + " subscribers connect). Empty: no client reaches the frontend.")
   private List<NetworkPolicyPeer> allowFrom = new ArrayList<>();
 
-  /**
-   * Further peers allowed to reach the backend; the workers of this resource always are, and the
-   * admin port is always open for scraping.
-   */
   @JsonPropertyDescription(
       "Further peers allowed to reach the backend port. The workers of this resource are always"
           + " allowed there, and the admin port (health, metrics) is open to all.")

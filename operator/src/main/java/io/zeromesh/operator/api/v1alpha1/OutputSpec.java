@@ -8,22 +8,18 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
  * endpoint.
  */
 public class OutputSpec {
-  /** Kind of the referenced resource: ZmqPipelineStage or ZmqForwarder. */
   @JsonPropertyDescription(
       "Kind of the referenced resource: ZmqPipelineStage (workers PUSH to its input) or"
           + " ZmqForwarder (workers PUB to its frontend). Required with name.")
   private String kind;
 
-  /** Name of the referenced resource. */
   @JsonPropertyDescription("Name of the referenced resource. Exactly one of name and endpoint.")
   private String name;
 
-  /** Namespace of the referenced resource; empty: this resource's namespace. */
   @JsonPropertyDescription(
       "Namespace of the referenced resource; empty: this resource's namespace.")
   private String namespace;
 
-  /** A raw endpoint, tcp://host:port, the workers send to. */
   @JsonPropertyDescription(
       "A raw endpoint, tcp://host:port, the workers send to. Exactly one of name and endpoint.")
   private String endpoint;

@@ -5,47 +5,39 @@ import io.fabric8.generator.annotation.Min;
 
 /** ZMTP socket options of both device sockets. Unset options keep the daemon's defaults. */
 public class SocketOptions {
-  /** Send high-water mark, in messages (daemon default 1000). */
   @JsonPropertyDescription("Send high-water mark, in messages (daemon default 1000).")
   @Min(0)
   private Integer sndhwm;
 
-  /** Receive high-water mark, in messages (daemon default 1000). */
   @JsonPropertyDescription("Receive high-water mark, in messages (daemon default 1000).")
   @Min(0)
   private Integer rcvhwm;
 
-  /** ZMTP heartbeat interval in milliseconds; 0 turns heartbeats off (the daemon default). */
   @JsonPropertyDescription(
       "ZMTP heartbeat interval in milliseconds; 0 turns heartbeats off (the daemon default).")
   @Min(0)
   private Integer heartbeatIntervalMs;
 
-  /** ZMTP heartbeat timeout in milliseconds; 0 means the interval (daemon default). */
   @JsonPropertyDescription(
       "ZMTP heartbeat timeout in milliseconds; 0 means equal to the interval (daemon default).")
   @Min(0)
   private Integer heartbeatTimeoutMs;
 
-  /** ZMTP heartbeat TTL in milliseconds announced to peers; 0 is off (daemon default). */
   @JsonPropertyDescription(
       "ZMTP heartbeat TTL in milliseconds announced to peers; 0 is off (daemon default).")
   @Min(0)
   private Integer heartbeatTtlMs;
 
-  /** Largest accepted frame in bytes; -1 is unlimited (daemon default). */
   @JsonPropertyDescription(
       "Largest accepted frame in bytes; a bigger frame drops that peer. -1 is unlimited (daemon"
           + " default).")
   @Min(-1)
   private Long maxMessageSize;
 
-  /** Linger on shutdown in milliseconds (daemon default 1000). */
   @JsonPropertyDescription("Linger on shutdown in milliseconds (daemon default 1000).")
   @Min(0)
   private Integer lingerMs;
 
-  /** TCP keepalive on every socket (daemon default true). */
   @JsonPropertyDescription("TCP keepalive on every socket (daemon default true).")
   private Boolean tcpKeepalive;
 

@@ -7,7 +7,6 @@ import io.fabric8.generator.annotation.Min;
 
 /** Output of a pipeline stage's streamer: the PUSH socket the stage's workers pull from. */
 public class StageBackend extends BackendSpec {
-  /** TCP port of the socket and of its Service (default 5558). */
   @JsonPropertyDescription("TCP port of the socket and of its Service (1-65535, default 5558).")
   @Default("5558")
   @Min(1)

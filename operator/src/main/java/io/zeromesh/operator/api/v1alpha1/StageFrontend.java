@@ -7,7 +7,6 @@ import io.fabric8.generator.annotation.Min;
 
 /** Input of a pipeline stage: the PULL socket upstream pushers connect to. */
 public class StageFrontend extends FrontendSpec {
-  /** TCP port of the socket and of its Service (default 5557). */
   @JsonPropertyDescription("TCP port of the socket and of its Service (1-65535, default 5557).")
   @Default("5557")
   @Min(1)

@@ -9,23 +9,19 @@ import java.util.List;
  * a raw endpoint. Exactly one of name and endpoint.
  */
 public class UpstreamSpec {
-  /** Name of another ZmqForwarder whose backend this forwarder subscribes to. */
   @JsonPropertyDescription(
       "Name of another ZmqForwarder whose backend this forwarder subscribes to. Exactly one of"
           + " name and endpoint.")
   private String name;
 
-  /** Namespace of the named ZmqForwarder; empty: this resource's namespace. */
   @JsonPropertyDescription("Namespace of the named ZmqForwarder; empty: this resource's namespace.")
   private String namespace;
 
-  /** A raw upstream endpoint, tcp://host:port, where an XPUB (or PUB) socket is bound. */
   @JsonPropertyDescription(
       "A raw upstream endpoint, tcp://host:port, where an XPUB or PUB socket is bound. Exactly one"
           + " of name and endpoint.")
   private String endpoint;
 
-  /** Topic prefixes to take from the upstream; empty: what the downstream subscribers ask for. */
   @JsonPropertyDescription(
       "Topic prefixes subscribed at the upstream. Empty: whatever the downstream subscribers"
           + " subscribe to.")

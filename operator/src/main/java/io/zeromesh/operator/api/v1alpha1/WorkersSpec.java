@@ -5,26 +5,24 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 
 /** Worker pods the operator runs next to a queue device, connected to its backend. */
 public class WorkersSpec {
-  /** Number of worker pods. */
-  @JsonPropertyDescription("Number of worker pods.")
+  @JsonPropertyDescription(
+      "Number of worker pods. The /scale subresource sets it, so kubectl scale and a"
+          + " HorizontalPodAutoscaler work.")
   @Default("1")
   @Min(0)
+  @SpecReplicas
   private Integer replicas = 1;
 
-  /**
-   * Pod template of a worker. Every container gets ZEROMESH_BROKER (the backend endpoint) and, with
-   * CURVE, ZEROMESH_CURVE_SERVER_KEY.
-   */
   @JsonPropertyDescription(
       "Pod template of a worker. Every container gets ZEROMESH_BROKER (the backend endpoint) and,"
           + " when CURVE is on, ZEROMESH_CURVE_SERVER_KEY (the device's public key).")
   @Required
   private PodTemplateSpec template;
 
-  /** A PodDisruptionBudget for the worker pods; empty: none. */
   @JsonPropertyDescription("A PodDisruptionBudget for the worker pods; empty: none.")
   private DisruptionBudgetSpec podDisruptionBudget;
 

@@ -2,20 +2,21 @@ package io.zeromesh.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** A queue device (ROUTER frontend, DEALER backend) and, optionally, its workers. */
+@ValidationRule(value = DeviceSpec.RULE_PORTS_DIFFER, message = DeviceSpec.MESSAGE_PORTS_DIFFER)
+@ValidationRule(value = DeviceSpec.RULE_NOT_ADMIN_PORT, message = DeviceSpec.MESSAGE_NOT_ADMIN_PORT)
+@ValidationRule(value = DeviceSpec.RULE_NODE_PORT, message = DeviceSpec.MESSAGE_NODE_PORT)
 public class ZmqBrokerSpec extends DeviceSpec {
-  /** Frontend: where clients (REQ, DEALER) connect. */
   @JsonPropertyDescription("Frontend (ROUTER): where clients (REQ, DEALER) connect.")
   @Default("{}")
   private BrokerFrontend frontend = new BrokerFrontend();
 
-  /** Backend: where workers (REP, DEALER) connect. */
   @JsonPropertyDescription("Backend (DEALER): where workers (REP, DEALER) connect.")
   @Default("{}")
   private BrokerBackend backend = new BrokerBackend();
 
-  /** Worker pods run next to the device; empty: none (workers are run elsewhere). */
   @JsonPropertyDescription(
       "Worker pods the operator runs, connected to the backend; empty: none (workers run"
           + " elsewhere).")
@@ -29,6 +30,17 @@ public class ZmqBrokerSpec extends DeviceSpec {
   @Override
   public BrokerBackend backend() {
     return getBackend();
+  }
+
+  @Override
+  public WorkerPool workerPool() {
+    return workers == null
+        ? null
+        : new WorkerPool(
+            "spec.workers",
+            workers.getReplicas(),
+            workers.getTemplate(),
+            workers.getPodDisruptionBudget());
   }
 
   public BrokerFrontend getFrontend() {

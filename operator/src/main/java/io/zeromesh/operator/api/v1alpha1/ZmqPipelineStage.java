@@ -35,8 +35,11 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.endpoints.frontend",
     type = Type.STRING)
 @AdditionalPrinterColumn(name = "Workers", jsonPath = ".status.workers", type = Type.STRING)
+@AdditionalPrinterColumn(name = "Devices", jsonPath = ".status.devices", type = Type.STRING)
+// The CRD generator orders the columns by JSON path, whatever the order here, so Age (.metadata)
+// comes first; the API server accepts only paths starting with ".", so no other path sorts it last.
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
-public class ZmqPipelineStage extends CustomResource<ZmqPipelineStageSpec, ZmqPipelineStageStatus>
+public class ZmqPipelineStage extends CustomResource<ZmqPipelineStageSpec, WorkersStatus>
     implements Namespaced, ZmqDevice {
 
   @Override

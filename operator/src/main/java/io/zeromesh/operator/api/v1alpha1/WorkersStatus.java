@@ -5,77 +5,65 @@ import io.fabric8.kubernetes.model.annotation.LabelSelector;
 import io.fabric8.kubernetes.model.annotation.StatusReplicas;
 import java.util.Objects;
 
-/** Status of a ZmqPipelineStage: the device, and its workers. */
-public class ZmqPipelineStageStatus extends DeviceStatus implements WorkerStatus {
-  /** Worker pods that exist (of the worker Deployment). */
+/**
+ * Status of the kinds that run workers (ZmqBroker, ZmqPipelineStage): the device, and its workers.
+ */
+public class WorkersStatus extends DeviceStatus {
   @JsonPropertyDescription("Worker pods that exist (of the worker Deployment).")
   @StatusReplicas
   private Integer replicas;
 
-  /** Worker pods that are ready. */
   @JsonPropertyDescription("Worker pods that are ready.")
   private Integer readyReplicas;
 
-  /** Label selector of the worker pods, as a string (for /scale and autoscalers). */
   @JsonPropertyDescription(
       "Label selector of the worker pods, as a string (for the /scale subresource).")
   @LabelSelector
   private String selector;
 
-  /** Ready and desired workers, as ready/desired, for kubectl get. */
   @JsonPropertyDescription("Ready and desired workers, as ready/desired, for kubectl get.")
   private String workers;
 
-  @Override
   public Integer getReplicas() {
     return replicas;
   }
 
-  @Override
   public void setReplicas(Integer replicas) {
     this.replicas = replicas;
   }
 
-  @Override
   public Integer getReadyReplicas() {
     return readyReplicas;
   }
 
-  @Override
   public void setReadyReplicas(Integer readyReplicas) {
     this.readyReplicas = readyReplicas;
   }
 
-  @Override
   public String getSelector() {
     return selector;
   }
 
-  @Override
   public void setSelector(String selector) {
     this.selector = selector;
   }
 
-  @Override
   public String getWorkers() {
     return workers;
   }
 
-  @Override
   public void setWorkers(String workers) {
     this.workers = workers;
   }
 
-  @Override
   public boolean equals(Object o) {
     return super.equals(o)
-        && Objects.equals(replicas, ((ZmqPipelineStageStatus) o).replicas)
-        && Objects.equals(readyReplicas, ((ZmqPipelineStageStatus) o).readyReplicas)
-        && Objects.equals(selector, ((ZmqPipelineStageStatus) o).selector)
-        && Objects.equals(workers, ((ZmqPipelineStageStatus) o).workers);
+        && Objects.equals(replicas, ((WorkersStatus) o).replicas)
+        && Objects.equals(readyReplicas, ((WorkersStatus) o).readyReplicas)
+        && Objects.equals(selector, ((WorkersStatus) o).selector)
+        && Objects.equals(workers, ((WorkersStatus) o).workers);
   }
 
-  @Override
   public int hashCode() {
     return Objects.hash(super.hashCode(), replicas, readyReplicas, selector, workers);
   }
