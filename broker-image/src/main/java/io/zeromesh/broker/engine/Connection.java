@@ -291,6 +291,7 @@ final class Connection extends ChannelInboundHandlerAdapter
       Peer p = peer;
       peer = null;
       endpoint.left(p);
+      endpoint.readComplete(); // what leaving produced (cancellations upstream) goes out now
     }
   }
 

@@ -64,6 +64,8 @@ final class Forwarder extends DeviceCore implements Consumer<Peer> {
 
           @Override
           public void subscription(Peer p, ByteBuf prefix, boolean on) {
+            // Counted as XPUB receives them: one message of 0x01/0x00 + prefix each.
+            received(Side.BACKEND, 1 + prefix.readableBytes());
             if (on) {
               subscribe(p, prefix);
             } else {
