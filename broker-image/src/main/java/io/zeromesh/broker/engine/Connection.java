@@ -50,6 +50,9 @@ final class Connection extends ChannelInboundHandlerAdapter
   private ScheduledFuture<?> ttlTask;
   private long lastReadNanos;
   private boolean blocked;
+  private ScheduledFuture<?> blockedProbe;
+  private static final long BLOCKED_PROBE_MS = 500;
+  private static final int BLOCKED_READ_LIMIT = 256 * 1024;
 
   Connection(
       Endpoint endpoint,
@@ -111,10 +114,22 @@ final class Connection extends ChannelInboundHandlerAdapter
         mechanism.start(this);
         ctx.flush();
       }
-      if (!decoder.decode(cumulation, this) && !blocked && state == State.READY) {
+      boolean all = decoder.decode(cumulation, this);
+      if (!all && !blocked && state == State.READY) {
         blocked = true;
         ctx.channel().config().setAutoRead(false);
         endpoint.blocked(this);
+        if (blockedProbe == null) {
+          blockedProbe =
+              ctx.executor()
+                  .scheduleAtFixedRate(
+                      this::probeWhileBlocked,
+                      BLOCKED_PROBE_MS,
+                      BLOCKED_PROBE_MS,
+                      TimeUnit.MILLISECONDS);
+        }
+      } else if (all && blocked) {
+        unblock();
       }
     } catch (ZmtpException e) {
       fail(e);
@@ -142,7 +157,26 @@ final class Connection extends ChannelInboundHandlerAdapter
       process();
     }
     if (!blocked && state == State.READY) {
-      ctx.channel().config().setAutoRead(true);
+      unblock();
+    }
+  }
+
+  private void unblock() {
+    blocked = false;
+    if (blockedProbe != null) {
+      blockedProbe.cancel(false);
+      blockedProbe = null;
+    }
+    ctx.channel().config().setAutoRead(true);
+  }
+
+  /**
+   * A held connection reads nothing, so it would not notice its peer closing: read once now and
+   * then, keeping at most {@link #BLOCKED_READ_LIMIT} bytes held, so a peer that went away leaves.
+   */
+  private void probeWhileBlocked() {
+    if (blocked && (cumulation == null || cumulation.readableBytes() < BLOCKED_READ_LIMIT)) {
+      ctx.read();
     }
   }
 
@@ -268,7 +302,8 @@ final class Connection extends ChannelInboundHandlerAdapter
 
   private void shut() {
     state = State.CLOSED;
-    for (ScheduledFuture<?> f : new ScheduledFuture<?>[] {handshakeTimer, heartbeatTask, ttlTask}) {
+    for (ScheduledFuture<?> f :
+        new ScheduledFuture<?>[] {handshakeTimer, heartbeatTask, ttlTask, blockedProbe}) {
       if (f != null) {
         f.cancel(false);
       }

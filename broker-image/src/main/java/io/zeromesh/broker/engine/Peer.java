@@ -18,14 +18,17 @@ public final class Peer {
   final boolean commands31;
   final byte[] identity;
   private final int hwm;
+  private final int flushEvery;
   private final PeerSet.Owner owner;
   private int queued;
   private int batch;
   private long batchBytes;
   boolean dirty;
 
-  /** Router envelope (queue frontend), or null. */
+  /** Router routing id and its encoded envelope frame (queue frontend), or null. */
   ByteBuf routingId;
+
+  ByteBuf envelope;
 
   /** A message of this peer was counted as received and is held until a peer has room. */
   boolean holding;
@@ -51,6 +54,7 @@ public final class Peer {
     this.identity = identity;
     this.hwm = hwm;
     this.owner = owner;
+    this.flushEvery = hwm > 0 ? Math.max(1, Math.min(256, hwm / 4)) : 256;
   }
 
   /** True when its send queue has reached the HWM (0 = no limit). */
@@ -75,6 +79,11 @@ public final class Peer {
     if (!dirty) {
       dirty = true;
       owner.dirty(this);
+    }
+    if (batch >= flushEvery) {
+      // One read batch can hold thousands of messages: hand them to the socket before they
+      // reach the HWM, so that the HWM measures a slow peer and not our own batching.
+      flush();
     }
   }
 

@@ -32,6 +32,11 @@ final class Queue extends DeviceCore {
           @Override
           public void joined(Peer p) {
             p.routingId = routingId(p.identity);
+            int idLen = p.routingId.readableBytes();
+            // The request envelope, encoded once per client: a MORE frame holding the routing id.
+            p.envelope = Unpooled.buffer(Frames.headerSize(idLen) + idLen);
+            Frames.writeHeader(p.envelope, Frames.MORE, idLen);
+            p.envelope.writeBytes(p.routingId, p.routingId.readerIndex(), idLen);
             clients.put(p.routingId, p);
             super.joined(p);
           }
@@ -55,10 +60,7 @@ final class Queue extends DeviceCore {
             if (worker == null) {
               return false;
             }
-            ByteBuf envelope = worker.channel.alloc().buffer(2 + idLen);
-            Frames.writeHeader(envelope, Frames.MORE, idLen);
-            envelope.writeBytes(id, id.readerIndex(), idLen);
-            worker.writeControl(envelope);
+            worker.writeControl(p.envelope.retainedDuplicate());
             worker.write(wire(m, m.start), 1, m.payloadBytes + idLen);
             return true;
           }

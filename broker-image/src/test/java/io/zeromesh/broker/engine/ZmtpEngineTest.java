@@ -114,6 +114,7 @@ class ZmtpEngineTest {
         Socket push = zmtp30(s.front, "PUSH")) {
       ZMQ.Socket pull = ctx.createSocket(SocketType.PULL);
       pull.setReceiveTimeOut((int) BOUND.toMillis());
+      pull.setHandshakeIvl(1000); // a stalled JeroMQ greeting reconnects
       pull.connect(s.backend());
       for (int i = 0; i < 100; i++) {
         write(push, frame(Frames.MORE, "part" + i));
@@ -133,6 +134,7 @@ class ZmtpEngineTest {
       write(sub, subscribe);
       await().atMost(BOUND).until(() -> f.device().metrics().subscriptions() == 1);
       ZMQ.Socket pub = ctx.createSocket(SocketType.PUB);
+      pub.setHandshakeIvl(1000); // a stalled JeroMQ greeting reconnects
       pub.connect(f.frontend());
       InputStream in = sub.getInputStream();
       sub.setSoTimeout(100);
@@ -163,6 +165,7 @@ class ZmtpEngineTest {
         ZContext ctx = new ZContext()) {
       ctx.setLinger(0);
       ZMQ.Socket pub = ctx.createSocket(SocketType.PUB);
+      pub.setHandshakeIvl(1000); // a stalled JeroMQ greeting reconnects
       pub.connect(f.frontend());
       ZMQ.Socket steady = ctx.createSocket(SocketType.SUB);
       steady.setHandshakeIvl(1000);

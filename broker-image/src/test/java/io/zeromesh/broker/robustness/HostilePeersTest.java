@@ -179,6 +179,7 @@ class HostilePeersTest {
       boolean queue = mode.equals("queue");
       ZMQ.Socket receiver = ctx.createSocket(queue ? SocketType.DEALER : SocketType.PULL);
       receiver.setReceiveTimeOut(1500);
+      receiver.setHandshakeIvl(1000); // a stalled JeroMQ greeting reconnects
       receiver.connect(device.backend());
       ZMQ.Socket big = ctx.createSocket(queue ? SocketType.DEALER : SocketType.PUSH);
       big.connect(device.frontend());
