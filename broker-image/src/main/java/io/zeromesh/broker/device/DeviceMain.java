@@ -77,14 +77,14 @@ public final class DeviceMain {
         "ready",
         "mode",
         config.mode.id(),
-        "engine",
-        engine,
         "frontend",
         config.frontendEndpoint(),
         "backend",
         config.backendEndpoint(),
         "admin",
-        config.adminPort);
+        config.adminPort,
+        "engine",
+        engine);
     try {
       while (!stopRequested.await(200, TimeUnit.MILLISECONDS)) {
         if (!device.admin().isAlive()) {
