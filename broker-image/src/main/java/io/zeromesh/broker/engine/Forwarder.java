@@ -26,15 +26,35 @@ final class Forwarder extends DeviceCore implements Consumer<Peer> {
   private final SubscriptionIndex<Peer> index = new SubscriptionIndex<>();
   private long messageNumber;
   private MessageView current;
+  private final LastValues lastValues;
+
+  /** The welcome message as one encoded frame, or null when off. */
+  private final ByteBuf welcome;
+
+  private final long welcomeBytes;
 
   Forwarder(DeviceConfig config, MetricsRecorder metrics, Log log) {
     super(config, metrics, log);
+    lastValues = config.lastValueCache ? new LastValues() : null;
+    if (config.welcomeMessage != null) {
+      welcome = Unpooled.buffer();
+      Frames.writeFrame(welcome, 0, config.welcomeMessage);
+      welcomeBytes = config.welcomeMessage.length;
+    } else {
+      welcome = null;
+      welcomeBytes = 0;
+    }
     front =
         new SideEndpoint(Side.FRONTEND, SocketType.XSUB) {
           @Override
           public void joined(Peer p) {
             super.joined(p);
-            index.forEachPrefix(prefix -> p.writeControl(subscriptionMessage(prefix, true)));
+            if (lastValues != null) {
+              // The cache keeps every topic: publishers send everything.
+              p.writeControl(subscriptionMessage(Unpooled.EMPTY_BUFFER, true));
+            } else {
+              index.forEachPrefix(prefix -> p.writeControl(subscriptionMessage(prefix, true)));
+            }
           }
 
           @Override
@@ -86,6 +106,12 @@ final class Forwarder extends DeviceCore implements Consumer<Peer> {
   }
 
   private void publish(MessageView m) {
+    if (lastValues != null) {
+      lastValues.put(
+          m.buffer.slice(m.firstBodyStart, m.firstBodyLength),
+          m.buffer.slice(m.start, m.end - m.start),
+          m.payloadBytes);
+    }
     if (index.distinct() == 0) {
       return;
     }
@@ -118,10 +144,28 @@ final class Forwarder extends DeviceCore implements Consumer<Peer> {
       p.subscriptions = new HashSet<>();
     }
     p.subscriptions.add(Unpooled.copiedBuffer(prefix));
+    if (welcome != null && !p.welcomed) {
+      p.welcomed = true;
+      replay(p, welcome, welcomeBytes);
+    }
+    if (lastValues != null) {
+      for (LastValues.Entry e : lastValues.matching(prefix)) {
+        replay(p, e.wire(), e.payloadBytes());
+      }
+    }
     if (holders == 1) {
       toPublishers(prefix, true);
     }
     metrics.subscriptions(index.distinct());
+  }
+
+  /** The welcome message or a cached last value to one subscriber; dropped at its HWM. */
+  private void replay(Peer p, ByteBuf wire, long payloadBytes) {
+    if (p.isFull()) {
+      dropped(Side.BACKEND, DropReason.HWM, 1);
+    } else {
+      p.write(wire.retainedDuplicate(), 1, payloadBytes);
+    }
   }
 
   void cancel(Peer p, ByteBuf prefix) {
@@ -137,6 +181,9 @@ final class Forwarder extends DeviceCore implements Consumer<Peer> {
   }
 
   private void toPublishers(ByteBuf prefix, boolean on) {
+    if (lastValues != null) {
+      return; // publishers already send everything (see joined)
+    }
     for (Peer pub : front.peers.all()) {
       pub.writeControl(subscriptionMessage(prefix, on));
     }

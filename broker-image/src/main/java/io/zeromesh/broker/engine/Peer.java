@@ -36,6 +36,9 @@ public final class Peer {
   /** Fan-out de-duplication: the number of the last message sent to this peer. */
   long lastMessage;
 
+  /** The forwarder's welcome message went to this subscriber. */
+  boolean welcomed;
+
   /** Subscriptions this peer holds (forwarder backend), or null. */
   java.util.Set<ByteBuf> subscriptions;
 

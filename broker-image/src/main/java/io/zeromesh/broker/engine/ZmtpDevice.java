@@ -64,13 +64,9 @@ public final class ZmtpDevice implements AdminTarget, AutoCloseable {
     if (config.curve) {
       throw new DeviceException("--curve is not supported by --engine=zmtp yet; use jeromq");
     }
-    if (!config.upstreams.isEmpty()
-        || config.lastValueCache
-        || config.welcomeMessage != null
-        || config.minSubscribers > 0) {
+    if (!config.upstreams.isEmpty() || config.minSubscribers > 0) {
       throw new DeviceException(
-          "--upstream, --last-value-cache, --welcome-message and --min-subscribers are not"
-              + " supported by --engine=zmtp yet; use jeromq");
+          "--upstream and --min-subscribers are not supported by --engine=zmtp yet; use jeromq");
     }
     DeviceMetrics metrics = new DeviceMetrics(config.mode.id(), Device.VERSION);
     MetricsRecorder recorder = new MetricsRecorder(metrics);
