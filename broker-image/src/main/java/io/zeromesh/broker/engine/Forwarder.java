@@ -33,9 +33,19 @@ final class Forwarder extends DeviceCore implements Consumer<Peer> {
 
   private final long welcomeBytes;
 
+  // Start gate: messages held until --min-subscribers subscribers; it stays open afterwards.
+  private boolean gateOpen;
+  private final java.util.ArrayDeque<LastValues.Entry> gate = new java.util.ArrayDeque<>();
+  private int subscribers;
+
+  /** Publishers send everything (for the cache, or while the gate is closed). */
+  private boolean receiveAll;
+
   Forwarder(DeviceConfig config, MetricsRecorder metrics, Log log) {
     super(config, metrics, log);
     lastValues = config.lastValueCache ? new LastValues() : null;
+    gateOpen = config.minSubscribers == 0;
+    receiveAll = lastValues != null || !gateOpen;
     if (config.welcomeMessage != null) {
       welcome = Unpooled.buffer();
       Frames.writeFrame(welcome, 0, config.welcomeMessage);
@@ -49,8 +59,8 @@ final class Forwarder extends DeviceCore implements Consumer<Peer> {
           @Override
           public void joined(Peer p) {
             super.joined(p);
-            if (lastValues != null) {
-              // The cache keeps every topic: publishers send everything.
+            if (receiveAll) {
+              // The cache and the closed gate need every message: publishers send everything.
               p.writeControl(subscriptionMessage(Unpooled.EMPTY_BUFFER, true));
             } else {
               index.forEachPrefix(prefix -> p.writeControl(subscriptionMessage(prefix, true)));
@@ -106,6 +116,17 @@ final class Forwarder extends DeviceCore implements Consumer<Peer> {
   }
 
   private void publish(MessageView m) {
+    if (!gateOpen) {
+      if (gate.size() >= config.startGateBuffer) {
+        gate.pollFirst().wire().release();
+        dropped(Side.BACKEND, DropReason.HWM, 1);
+      }
+      gate.addLast(
+          new LastValues.Entry(
+              Unpooled.copiedBuffer(m.buffer.slice(m.start, m.end - m.start)), m.payloadBytes));
+      metrics.startGateBuffered(gate.size());
+      return;
+    }
     if (lastValues != null) {
       lastValues.put(
           m.buffer.slice(m.firstBodyStart, m.firstBodyLength),
@@ -143,6 +164,9 @@ final class Forwarder extends DeviceCore implements Consumer<Peer> {
     if (p.subscriptions == null) {
       p.subscriptions = new HashSet<>();
     }
+    if (p.subscriptions.isEmpty()) {
+      subscribers++;
+    }
     p.subscriptions.add(Unpooled.copiedBuffer(prefix));
     if (welcome != null && !p.welcomed) {
       p.welcomed = true;
@@ -157,6 +181,41 @@ final class Forwarder extends DeviceCore implements Consumer<Peer> {
       toPublishers(prefix, true);
     }
     metrics.subscriptions(index.distinct());
+    openGateIfDue();
+  }
+
+  /** Releases what the gate held, in order, once enough subscribers are there. */
+  private void openGateIfDue() {
+    if (gateOpen || subscribers < config.minSubscribers) {
+      return;
+    }
+    gateOpen = true;
+    int released = gate.size();
+    MessageView v = new MessageView();
+    LastValues.Entry e;
+    while ((e = gate.pollFirst()) != null) {
+      ByteBuf w = e.wire();
+      int flags = w.getUnsignedByte(0);
+      boolean longFrame = (flags & Frames.LONG) != 0;
+      v.buffer = w;
+      v.start = 0;
+      v.end = w.writerIndex();
+      v.firstBodyStart = longFrame ? 9 : 2;
+      v.firstBodyLength = longFrame ? (int) w.getLong(1) : w.getUnsignedByte(1);
+      v.payloadBytes = e.payloadBytes();
+      publish(v);
+      w.release();
+    }
+    metrics.startGateBuffered(0);
+    if (receiveAll && lastValues == null) {
+      // From now on publishers send only what subscribers asked for.
+      receiveAll = false;
+      index.forEachPrefix(prefix -> toPublishers(prefix, true));
+      if (index.count(Unpooled.EMPTY_BUFFER) == 0) {
+        toPublishers(Unpooled.EMPTY_BUFFER, false);
+      }
+    }
+    log.info("start_gate_open", "subscribers", subscribers, "released", released);
   }
 
   /** The welcome message or a cached last value to one subscriber; dropped at its HWM. */
@@ -174,6 +233,9 @@ final class Forwarder extends DeviceCore implements Consumer<Peer> {
       return;
     }
     p.subscriptions.remove(prefix);
+    if (p.subscriptions.isEmpty()) {
+      subscribers--;
+    }
     if (left == 0) {
       toPublishers(prefix, false);
     }
@@ -181,7 +243,7 @@ final class Forwarder extends DeviceCore implements Consumer<Peer> {
   }
 
   private void toPublishers(ByteBuf prefix, boolean on) {
-    if (lastValues != null) {
+    if (receiveAll) {
       return; // publishers already send everything (see joined)
     }
     for (Peer pub : front.peers.all()) {

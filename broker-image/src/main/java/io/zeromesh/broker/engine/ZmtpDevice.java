@@ -64,9 +64,8 @@ public final class ZmtpDevice implements AdminTarget, AutoCloseable {
     if (config.curve) {
       throw new DeviceException("--curve is not supported by --engine=zmtp yet; use jeromq");
     }
-    if (!config.upstreams.isEmpty() || config.minSubscribers > 0) {
-      throw new DeviceException(
-          "--upstream and --min-subscribers are not supported by --engine=zmtp yet; use jeromq");
+    if (!config.upstreams.isEmpty()) {
+      throw new DeviceException("--upstream is not supported by --engine=zmtp yet; use jeromq");
     }
     DeviceMetrics metrics = new DeviceMetrics(config.mode.id(), Device.VERSION);
     MetricsRecorder recorder = new MetricsRecorder(metrics);
