@@ -50,6 +50,7 @@ final class Connection extends ChannelInboundHandlerAdapter
   private ScheduledFuture<?> ttlTask;
   private long lastReadNanos;
   private boolean blocked;
+  private java.util.List<ByteBuf> fixedPrefixes;
   private ScheduledFuture<?> blockedProbe;
   private static final long BLOCKED_PROBE_MS = 500;
   private static final int BLOCKED_READ_LIMIT = 256 * 1024;
@@ -228,6 +229,7 @@ final class Connection extends ChannelInboundHandlerAdapter
             md.get(Metadata.IDENTITY),
             settings.sndhwm(),
             owner);
+    peer.fixedPrefixes = fixedPrefixes;
     state = State.READY;
     int ivl = settings.heartbeatIvlMs();
     if (ivl > 0 && peer.commands31) {
@@ -335,6 +337,11 @@ final class Connection extends ChannelInboundHandlerAdapter
     log.debug("peer_closed", "peer", remote(), "reason", String.valueOf(cause));
     shut();
     ctx.close();
+  }
+
+  /** An upstream link's fixed subscriptions (null: whatever the subscribers hold). */
+  void fixedPrefixes(java.util.List<ByteBuf> prefixes) {
+    this.fixedPrefixes = prefixes;
   }
 
   /** The peer once READY, else null. */

@@ -59,7 +59,11 @@ final class Forwarder extends DeviceCore implements Consumer<Peer> {
           @Override
           public void joined(Peer p) {
             super.joined(p);
-            if (receiveAll) {
+            if (p.fixedPrefixes != null) {
+              for (ByteBuf prefix : p.fixedPrefixes) {
+                p.writeControl(subscriptionMessage(prefix, true));
+              }
+            } else if (receiveAll) {
               // The cache and the closed gate need every message: publishers send everything.
               p.writeControl(subscriptionMessage(Unpooled.EMPTY_BUFFER, true));
             } else {
@@ -247,7 +251,9 @@ final class Forwarder extends DeviceCore implements Consumer<Peer> {
       return; // publishers already send everything (see joined)
     }
     for (Peer pub : front.peers.all()) {
-      pub.writeControl(subscriptionMessage(prefix, on));
+      if (pub.fixedPrefixes == null) {
+        pub.writeControl(subscriptionMessage(prefix, on));
+      }
     }
   }
 

@@ -36,6 +36,9 @@ public final class Peer {
   /** Fan-out de-duplication: the number of the last message sent to this peer. */
   long lastMessage;
 
+  /** An upstream link's fixed subscriptions, or null. */
+  java.util.List<ByteBuf> fixedPrefixes;
+
   /** The forwarder's welcome message went to this subscriber. */
   boolean welcomed;
 

@@ -17,6 +17,8 @@ import io.zeromesh.broker.device.MetricsRecorder;
 import io.zeromesh.broker.log.Log;
 import io.zeromesh.broker.zmtp.Metadata;
 import io.zeromesh.broker.zmtp.NullMechanism;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
@@ -35,6 +37,7 @@ public final class ZmtpDevice implements AdminTarget, AutoCloseable {
   private final DeviceCore core;
   private final ChannelGroup connections;
   private final Channel[] listeners;
+  private final List<UpstreamLink> links;
   private volatile boolean running = true;
   private boolean closed;
 
@@ -45,7 +48,9 @@ public final class ZmtpDevice implements AdminTarget, AutoCloseable {
       EventLoopGroup group,
       DeviceCore core,
       ChannelGroup connections,
-      Channel[] listeners) {
+      Channel[] listeners,
+      List<UpstreamLink> links) {
+    this.links = links;
     this.config = config;
     this.log = log;
     this.metrics = metrics;
@@ -63,9 +68,6 @@ public final class ZmtpDevice implements AdminTarget, AutoCloseable {
   public static ZmtpDevice start(DeviceConfig config, Log log) {
     if (config.curve) {
       throw new DeviceException("--curve is not supported by --engine=zmtp yet; use jeromq");
-    }
-    if (!config.upstreams.isEmpty()) {
-      throw new DeviceException("--upstream is not supported by --engine=zmtp yet; use jeromq");
     }
     DeviceMetrics metrics = new DeviceMetrics(config.mode.id(), Device.VERSION);
     MetricsRecorder recorder = new MetricsRecorder(metrics);
@@ -105,9 +107,17 @@ public final class ZmtpDevice implements AdminTarget, AutoCloseable {
               log,
               config.backendPort,
               "--backend-port");
+      List<UpstreamLink> links = new ArrayList<>();
+      for (DeviceConfig.Upstream up : config.upstreams) {
+        UpstreamLink link =
+            new UpstreamLink(
+                up, transport, group, core.frontend(), settings, core, connections, log);
+        links.add(link);
+        link.start();
+      }
       log.info("engine", "engine", "zmtp", "transport", transport.name(), "threads", 1);
       return new ZmtpDevice(
-          config, log, metrics, group, core, connections, new Channel[] {front, back});
+          config, log, metrics, group, core, connections, new Channel[] {front, back}, links);
     } catch (RuntimeException e) {
       group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(2000);
       throw e;
@@ -234,6 +244,9 @@ public final class ZmtpDevice implements AdminTarget, AutoCloseable {
     }
     closed = true;
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.shutdownTimeoutMs);
+    for (UpstreamLink link : links) {
+      link.stop();
+    }
     for (Channel l : listeners) {
       l.close().awaitUninterruptibly(millisLeft(deadline));
     }
