@@ -33,6 +33,11 @@ public final class AdminServer implements AutoCloseable {
 
   /** Binds {@code address:port} and serves {@code device}. */
   public static AdminServer start(String address, int port, Device device) {
+    return start(address, port, AdminTarget.of(device));
+  }
+
+  /** Binds {@code address:port} and serves {@code device} (either engine). */
+  public static AdminServer start(String address, int port, AdminTarget device) {
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(address, port), 16);

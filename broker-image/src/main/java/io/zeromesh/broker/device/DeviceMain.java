@@ -1,11 +1,15 @@
 package io.zeromesh.broker.device;
 
 import io.zeromesh.broker.admin.AdminServer;
+import io.zeromesh.broker.admin.AdminTarget;
+import io.zeromesh.broker.engine.ZmtpDevice;
 import io.zeromesh.broker.log.Log;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Runs one device until SIGTERM (or SIGINT): validated config logged once, device and admin server
@@ -17,6 +21,10 @@ import java.util.concurrent.TimeUnit;
 public final class DeviceMain {
   private DeviceMain() {}
 
+  /** A started device of either engine, as this class drives it. */
+  private record Running(
+      AdminTarget admin, BooleanSupplier shutdown, Supplier<Throwable> failure) {}
+
   public static int run(String mode, List<String> args, Map<String, String> env) {
     if (args.contains("--help") || args.contains("-h")) {
       System.out.print(DeviceConfig.help(mode));
@@ -25,9 +33,15 @@ public final class DeviceMain {
     DeviceConfig config = DeviceConfig.parse(mode, args, env);
     Log log = Log.stderr(config.logFormat, config.logLevel);
     log.info("config", config.describe());
-    Device device;
+    Running device;
     try {
-      device = Device.start(config, log);
+      if (config.engine() == DeviceConfig.Engine.ZMTP) {
+        ZmtpDevice d = ZmtpDevice.start(config, log);
+        device = new Running(d, d::shutdown, d::failure);
+      } else {
+        Device d = Device.start(config, log);
+        device = new Running(AdminTarget.of(d), d::shutdown, d::failure);
+      }
     } catch (DeviceException e) {
       log.error("start_failed", "error", e.getMessage());
       return 1;
@@ -38,10 +52,10 @@ public final class DeviceMain {
     }
     AdminServer admin;
     try {
-      admin = AdminServer.start(config.adminBindAddress, config.adminPort, device);
+      admin = AdminServer.start(config.adminBindAddress, config.adminPort, device.admin());
     } catch (DeviceException e) {
       log.error("start_failed", "error", e.getMessage());
-      device.shutdown();
+      device.shutdown().getAsBoolean();
       return 1;
     }
     CountDownLatch stopRequested = new CountDownLatch(1);
@@ -55,13 +69,15 @@ public final class DeviceMain {
         "backend",
         config.backendEndpoint(),
         "admin",
-        config.adminPort);
+        config.adminPort,
+        "engine",
+        config.engine().id());
     try {
       while (!stopRequested.await(200, TimeUnit.MILLISECONDS)) {
-        if (!device.isAlive()) {
-          log.error("device_died", "error", String.valueOf(device.failure()));
+        if (!device.admin().isAlive()) {
+          log.error("device_died", "error", String.valueOf(device.failure().get()));
           admin.close();
-          device.shutdown();
+          device.shutdown().getAsBoolean();
           return 1;
         }
       }
@@ -70,7 +86,7 @@ public final class DeviceMain {
     }
     log.info("stopping", "timeout_ms", config.shutdownTimeoutMs);
     admin.close();
-    boolean inTime = device.shutdown();
+    boolean inTime = device.shutdown().getAsBoolean();
     return inTime ? 0 : 1;
   }
 }

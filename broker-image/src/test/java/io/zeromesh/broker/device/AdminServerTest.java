@@ -104,7 +104,7 @@ class AdminServerTest {
       assertEquals(200, get(q.admin(), "/healthz").statusCode());
       assertEquals(200, get(q.admin(), "/readyz").statusCode());
       assertEquals(404, get(q.admin(), "/readyz/extra").statusCode());
-      assertTrue(q.device().shutdown());
+      assertTrue(q.shutdown());
       assertEquals(503, get(q.admin(), "/healthz").statusCode());
       assertEquals(503, get(q.admin(), "/readyz").statusCode());
       assertEquals(503, post(q.admin(), "/pause").statusCode());

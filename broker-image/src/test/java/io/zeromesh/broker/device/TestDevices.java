@@ -1,5 +1,7 @@
 package io.zeromesh.broker.device;
 
+import io.zeromesh.broker.admin.AdminTarget;
+import io.zeromesh.broker.engine.ZmtpDevice;
 import io.zeromesh.broker.log.Log;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -37,8 +39,14 @@ final class TestDevices {
     throw new IllegalStateException("no free port");
   }
 
-  /** A running device with its ports, on 127.0.0.1. */
-  record Running(Device device, int frontend, int backend, int admin) implements AutoCloseable {
+  /** A running device of the engine under test ({@code -Dzeromesh.engine}), on 127.0.0.1. */
+  record Running(
+      AdminTarget device,
+      java.util.function.BooleanSupplier stop,
+      int frontend,
+      int backend,
+      int admin)
+      implements AutoCloseable {
     String frontendEndpoint() {
       return "tcp://127.0.0.1:" + frontend;
     }
@@ -53,7 +61,11 @@ final class TestDevices {
 
     @Override
     public void close() {
-      device.shutdown();
+      shutdown();
+    }
+
+    boolean shutdown() {
+      return stop.getAsBoolean();
     }
   }
 
@@ -69,6 +81,11 @@ final class TestDevices {
     args.add("--linger-ms=0");
     args.addAll(List.of(extraArgs));
     DeviceConfig config = DeviceConfig.parse(mode, args, Map.of());
-    return new Running(Device.start(config, LOG), frontend, backend, admin);
+    if ("zmtp".equals(System.getProperty("zeromesh.engine"))) {
+      ZmtpDevice d = ZmtpDevice.start(config, LOG);
+      return new Running(d, d::shutdown, frontend, backend, admin);
+    }
+    Device d = Device.start(config, LOG);
+    return new Running(AdminTarget.of(d), d::shutdown, frontend, backend, admin);
   }
 }

@@ -40,9 +40,11 @@ final class Traffic {
       ctx.setLinger(0);
       ZMQ.Socket worker = ctx.createSocket(SocketType.REP);
       worker.setReceiveTimeOut((int) BOUND.toMillis());
+      worker.setHandshakeIvl(2000); // a stalled JeroMQ greeting reconnects
       worker.connect(queue.backend());
       ZMQ.Socket client = ctx.createSocket(SocketType.REQ);
       client.setReceiveTimeOut((int) BOUND.toMillis());
+      client.setHandshakeIvl(2000); // a stalled JeroMQ greeting reconnects
       client.connect(queue.frontend());
       for (int i = 0; i < n; i++) {
         byte[] request = ("request " + i).getBytes(StandardCharsets.UTF_8);
@@ -66,8 +68,10 @@ final class Traffic {
       ZMQ.Socket sub = ctx.createSocket(SocketType.SUB);
       sub.subscribe("ok");
       sub.setReceiveTimeOut(50);
+      sub.setHandshakeIvl(2000); // a stalled JeroMQ greeting reconnects
       sub.connect(forwarder.backend());
       ZMQ.Socket pub = ctx.createSocket(SocketType.PUB);
+      pub.setHandshakeIvl(2000); // a stalled JeroMQ greeting reconnects
       pub.connect(forwarder.frontend());
       // A PUB cannot know when the subscription has come through: publish until it has.
       long until = System.nanoTime() + BOUND.toNanos();
@@ -92,9 +96,11 @@ final class Traffic {
       ctx.setLinger(0);
       ZMQ.Socket pull = ctx.createSocket(SocketType.PULL);
       pull.setReceiveTimeOut((int) BOUND.toMillis());
+      pull.setHandshakeIvl(2000); // a stalled JeroMQ greeting reconnects
       pull.connect(streamer.backend());
       ZMQ.Socket push = ctx.createSocket(SocketType.PUSH);
       push.setSendTimeOut((int) BOUND.toMillis());
+      push.setHandshakeIvl(2000); // a stalled JeroMQ greeting reconnects
       push.connect(streamer.frontend());
       for (int i = 0; i < n; i++) {
         assertTrue(push.send("task " + i));

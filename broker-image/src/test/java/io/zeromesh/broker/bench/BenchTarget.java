@@ -50,6 +50,24 @@ abstract class BenchTarget implements AutoCloseable {
   public void close() {}
 
   /** CPU seconds (user + system) the process used so far; 0 when unknown. */
+  /** Resident memory of the process, MiB (0 when there is no process). */
+  double rssMiB() {
+    long pid = pid();
+    if (pid < 0) {
+      return 0;
+    }
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+        }
+      }
+    } catch (IOException | NumberFormatException gone) {
+      // the process ended
+    }
+    return 0;
+  }
+
   double cpuSeconds() {
     long pid = pid();
     if (pid < 0) {
@@ -152,12 +170,14 @@ abstract class BenchTarget implements AutoCloseable {
     }
   }
 
-  /** Our daemon, exactly as deployed: {@code Main <mode>} in its own JVM. */
+  /** Our daemon, exactly as deployed: {@code Main <mode> --engine=E} in its own JVM. */
   static final class Ours extends ChildProcess {
     private final int adminPort = freePort();
+    private final String engine;
 
-    Ours(String mode) throws IOException, InterruptedException {
+    Ours(String mode, String engine) throws IOException, InterruptedException {
       super(mode);
+      this.engine = engine;
       List<String> cmd = new ArrayList<>();
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       cmd.add("-cp");
@@ -170,6 +190,7 @@ abstract class BenchTarget implements AutoCloseable {
       cmd.add("--backend-port=" + backendPort);
       cmd.add("--admin-port=" + adminPort);
       cmd.add("--log-level=warn");
+      cmd.add("--engine=" + engine);
       start(cmd);
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
       HttpRequest ready =
@@ -196,7 +217,7 @@ abstract class BenchTarget implements AutoCloseable {
 
     @Override
     String label() {
-      return "zeromesh";
+      return engine;
     }
   }
 

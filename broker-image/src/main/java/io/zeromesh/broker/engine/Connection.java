@@ -1,0 +1,365 @@
+package io.zeromesh.broker.engine;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.zeromesh.broker.log.Log;
+import io.zeromesh.broker.zmtp.Command;
+import io.zeromesh.broker.zmtp.FrameDecoder;
+import io.zeromesh.broker.zmtp.FrameDecoder.MessageView;
+import io.zeromesh.broker.zmtp.Frames;
+import io.zeromesh.broker.zmtp.Greeting;
+import io.zeromesh.broker.zmtp.Mechanism;
+import io.zeromesh.broker.zmtp.Metadata;
+import io.zeromesh.broker.zmtp.SocketType;
+import io.zeromesh.broker.zmtp.ZmtpException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One ZMTP connection: the handshake state machine (greeting, mechanism, READY with the socket-type
+ * check), then the data phase (messages and commands to its {@link Endpoint}, PING/PONG). It
+ * becomes a {@link Peer} of its endpoint only once READY has been exchanged; until then the
+ * handshake timer runs, and a connection that stalls anywhere before READY is closed.
+ */
+final class Connection extends ChannelInboundHandlerAdapter
+    implements FrameDecoder.Sink, Mechanism.Output {
+  private enum State {
+    GREETING,
+    HANDSHAKE,
+    READY,
+    CLOSED
+  }
+
+  private final Endpoint endpoint;
+  private final ConnectionSettings settings;
+  private final Mechanism mechanism;
+  private final PeerSet.Owner owner;
+  private final Log log;
+  private final FrameDecoder decoder;
+  private ChannelHandlerContext ctx;
+  private ByteBuf cumulation;
+  private State state = State.GREETING;
+  private Greeting peerGreeting;
+  private Peer peer;
+  private ScheduledFuture<?> handshakeTimer;
+  private ScheduledFuture<?> heartbeatTask;
+  private ScheduledFuture<?> ttlTask;
+  private long lastReadNanos;
+  private boolean blocked;
+  private java.util.List<ByteBuf> fixedPrefixes;
+  private ScheduledFuture<?> blockedProbe;
+  private static final long BLOCKED_PROBE_MS = 500;
+  private static final int BLOCKED_READ_LIMIT = 256 * 1024;
+
+  Connection(
+      Endpoint endpoint,
+      ConnectionSettings settings,
+      Mechanism mechanism,
+      PeerSet.Owner owner,
+      Log log) {
+    this.endpoint = endpoint;
+    this.settings = settings;
+    this.mechanism = mechanism;
+    this.owner = owner;
+    this.log = log;
+    this.decoder = new FrameDecoder(settings.maxMsgSize());
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+    lastReadNanos = System.nanoTime();
+    ByteBuf g = ctx.alloc().buffer(Greeting.SIZE);
+    Greeting.write(g, mechanism.name(), mechanism.asServer());
+    ctx.writeAndFlush(g);
+    handshakeTimer =
+        ctx.executor()
+            .schedule(
+                () -> close("handshake not complete within " + settings.handshakeMs() + " ms"),
+                settings.handshakeMs(),
+                TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    ByteBuf in = (ByteBuf) msg;
+    if (state == State.CLOSED) {
+      in.release();
+      return;
+    }
+    lastReadNanos = System.nanoTime();
+    cumulation =
+        cumulation == null
+            ? in
+            : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
+    process();
+  }
+
+  private void process() {
+    try {
+      if (state == State.GREETING) {
+        Greeting g = Greeting.read(cumulation);
+        if (g == null) {
+          return;
+        }
+        if (!g.mechanism().equals(mechanism.name())) {
+          throw new ZmtpException(
+              "peer mechanism " + g.mechanism() + ", this socket speaks " + mechanism.name());
+        }
+        peerGreeting = g;
+        state = State.HANDSHAKE;
+        mechanism.start(this);
+        ctx.flush();
+      }
+      boolean all = decoder.decode(cumulation, this);
+      if (!all && !blocked && state == State.READY) {
+        blocked = true;
+        ctx.channel().config().setAutoRead(false);
+        endpoint.blocked(this);
+        if (blockedProbe == null) {
+          blockedProbe =
+              ctx.executor()
+                  .scheduleAtFixedRate(
+                      this::probeWhileBlocked,
+                      BLOCKED_PROBE_MS,
+                      BLOCKED_PROBE_MS,
+                      TimeUnit.MILLISECONDS);
+        }
+      } else if (all && blocked) {
+        unblock();
+      }
+    } catch (ZmtpException e) {
+      fail(e);
+    } finally {
+      endpoint.decoded();
+      ByteBuf c = cumulation;
+      if (c != null && state != State.CLOSED) {
+        if (!c.isReadable()) {
+          cumulation = null;
+          c.release();
+        } else if (c.refCnt() == 1) {
+          c.discardSomeReadBytes();
+        }
+      }
+    }
+  }
+
+  /** Continues a connection that was held for back-pressure or a pause. */
+  void resume() {
+    if (state != State.READY || !blocked) {
+      return;
+    }
+    blocked = false;
+    if (cumulation != null) {
+      process();
+    }
+    if (!blocked && state == State.READY) {
+      unblock();
+    }
+  }
+
+  private void unblock() {
+    blocked = false;
+    if (blockedProbe != null) {
+      blockedProbe.cancel(false);
+      blockedProbe = null;
+    }
+    ctx.channel().config().setAutoRead(true);
+  }
+
+  /**
+   * A held connection reads nothing, so it would not notice its peer closing: read once now and
+   * then, keeping at most {@link #BLOCKED_READ_LIMIT} bytes held, so a peer that went away leaves.
+   */
+  private void probeWhileBlocked() {
+    if (blocked && (cumulation == null || cumulation.readableBytes() < BLOCKED_READ_LIMIT)) {
+      ctx.read();
+    }
+  }
+
+  @Override
+  public boolean message(MessageView m) throws ZmtpException {
+    if (state != State.READY) {
+      throw new ZmtpException("message before the handshake completed");
+    }
+    return endpoint.message(peer, m);
+  }
+
+  @Override
+  public void command(Command c) throws ZmtpException {
+    if (state == State.HANDSHAKE) {
+      Metadata md = mechanism.command(c, this);
+      ctx.flush();
+      if (md != null) {
+        ready(md);
+      }
+      return;
+    }
+    switch (c.name()) {
+      case Command.PING -> ping(c);
+      case Command.PONG -> {}
+      case Command.SUBSCRIBE -> endpoint.subscription(peer, c.data(), true);
+      case Command.CANCEL -> endpoint.subscription(peer, c.data(), false);
+      case Command.ERROR -> throw new ZmtpException("peer sent ERROR: " + Mechanism.errorReason(c));
+      default -> {
+        // RFC 37: unknown commands are ignored.
+      }
+    }
+  }
+
+  private void ready(Metadata md) throws ZmtpException {
+    String typeName = md.socketType();
+    SocketType type = typeName == null ? null : SocketType.named(typeName);
+    if (type == null || !endpoint.socketType().accepts(type)) {
+      ctx.writeAndFlush(Frames.error(ctx.alloc(), "Invalid socket type"));
+      throw new ZmtpException(
+          "socket type " + typeName + " cannot talk to " + endpoint.socketType());
+    }
+    handshakeTimer.cancel(false);
+    peer =
+        new Peer(
+            ctx.channel(),
+            endpoint.side(),
+            type,
+            peerGreeting.hasCommands31(),
+            md.get(Metadata.IDENTITY),
+            settings.sndhwm(),
+            owner);
+    peer.fixedPrefixes = fixedPrefixes;
+    state = State.READY;
+    int ivl = settings.heartbeatIvlMs();
+    if (ivl > 0 && peer.commands31) {
+      heartbeatTask =
+          ctx.executor().scheduleAtFixedRate(this::heartbeat, ivl, ivl, TimeUnit.MILLISECONDS);
+    }
+    endpoint.joined(peer);
+  }
+
+  /** Sends a PING; closes when nothing came from the peer within interval + timeout. */
+  private void heartbeat() {
+    long silentMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastReadNanos);
+    if (silentMs > settings.heartbeatIvlMs() + settings.heartbeatTimeoutMs()) {
+      close("no heartbeat for " + silentMs + " ms");
+      return;
+    }
+    int ttlDs = settings.heartbeatTtlMs() / 100;
+    peer.writeControl(
+        Frames.command(ctx.alloc(), Command.PING, new byte[] {(byte) (ttlDs >> 8), (byte) ttlDs}));
+    peer.flush();
+  }
+
+  /** Answers a PING with its context; the peer's TTL bounds how long it may then stay silent. */
+  private void ping(Command c) throws ZmtpException {
+    ByteBuf d = c.data();
+    if (d.readableBytes() < 2) {
+      throw new ZmtpException("malformed PING");
+    }
+    int ttlMs = d.readUnsignedShort() * 100;
+    byte[] context = new byte[Math.min(16, d.readableBytes())];
+    d.readBytes(context);
+    peer.writeControl(Frames.command(ctx.alloc(), Command.PONG, context));
+    if (ttlMs > 0 && ttlTask == null) {
+      long every = Math.max(100, ttlMs / 4);
+      ttlTask =
+          ctx.executor()
+              .scheduleAtFixedRate(
+                  () -> {
+                    long silent = System.nanoTime() - lastReadNanos;
+                    if (silent > TimeUnit.MILLISECONDS.toNanos(ttlMs)) {
+                      close("peer silent beyond its heartbeat TTL of " + ttlMs + " ms");
+                    }
+                  },
+                  every,
+                  every,
+                  TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void fail(ZmtpException e) {
+    log.debug("peer_closed", "peer", remote(), "reason", e.getMessage());
+    endpoint.failed(e.kind());
+    shut();
+    ctx.close();
+  }
+
+  /** Closes the connection for {@code reason} (timers). */
+  void close(String reason) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    log.debug("peer_closed", "peer", remote(), "reason", reason);
+    shut();
+    ctx.close();
+  }
+
+  /** Closes after what was written has been sent (ordered shutdown). */
+  void closeAfterFlush() {
+    ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
+        .addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private void shut() {
+    state = State.CLOSED;
+    for (ScheduledFuture<?> f :
+        new ScheduledFuture<?>[] {handshakeTimer, heartbeatTask, ttlTask, blockedProbe}) {
+      if (f != null) {
+        f.cancel(false);
+      }
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    endpoint.readComplete();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    shut();
+    if (cumulation != null) {
+      cumulation.release();
+      cumulation = null;
+    }
+    if (peer != null) {
+      Peer p = peer;
+      peer = null;
+      endpoint.left(p);
+      endpoint.readComplete(); // what leaving produced (cancellations upstream) goes out now
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    log.debug("peer_closed", "peer", remote(), "reason", String.valueOf(cause));
+    shut();
+    ctx.close();
+  }
+
+  /** An upstream link's fixed subscriptions (null: whatever the subscribers hold). */
+  void fixedPrefixes(java.util.List<ByteBuf> prefixes) {
+    this.fixedPrefixes = prefixes;
+  }
+
+  /** The peer once READY, else null. */
+  Peer peer() {
+    return peer;
+  }
+
+  private String remote() {
+    return String.valueOf(ctx.channel().remoteAddress());
+  }
+
+  @Override
+  public ByteBufAllocator alloc() {
+    return ctx.alloc();
+  }
+
+  @Override
+  public void send(ByteBuf frame) {
+    ctx.write(frame);
+  }
+}

@@ -1,0 +1,126 @@
+package io.zeromesh.broker.engine;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.zeromesh.broker.device.DeviceConfig;
+import io.zeromesh.broker.device.DeviceMetrics;
+import io.zeromesh.broker.device.DeviceMetrics.DropReason;
+import io.zeromesh.broker.device.DeviceMetrics.Side;
+import io.zeromesh.broker.log.Log;
+import io.zeromesh.broker.zmtp.FrameDecoder.MessageView;
+import io.zeromesh.broker.zmtp.Frames;
+import io.zeromesh.broker.zmtp.SocketType;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * ROUTER frontend, DEALER backend. A request gets its client's routing id as a first frame and goes
+ * to the next worker with room (held when none has); a reply's first frame names the client it goes
+ * back to, without that frame. A reply to a client that is gone, or at its HWM, is dropped and
+ * counted (ROUTER_MANDATORY semantics).
+ */
+final class Queue extends DeviceCore {
+  private final SideEndpoint front;
+  private final SideEndpoint back;
+  private final Map<ByteBuf, Peer> clients = new HashMap<>();
+  private int nextId = 0x2a000000;
+
+  Queue(DeviceConfig config, DeviceMetrics metrics, Log log) {
+    super(config, metrics, log);
+    front =
+        new SideEndpoint(Side.FRONTEND, SocketType.ROUTER) {
+          @Override
+          public void joined(Peer p) {
+            p.routingId = routingId(p.identity);
+            int idLen = p.routingId.readableBytes();
+            // The request envelope, encoded once per client: a MORE frame holding the routing id.
+            p.envelope = Unpooled.buffer(Frames.headerSize(idLen) + idLen);
+            Frames.writeHeader(p.envelope, Frames.MORE, idLen);
+            p.envelope.writeBytes(p.routingId, p.routingId.readerIndex(), idLen);
+            clients.put(p.routingId, p);
+            super.joined(p);
+          }
+
+          @Override
+          public void left(Peer p) {
+            clients.remove(p.routingId, p);
+            super.left(p);
+          }
+
+          @Override
+          public boolean message(Peer p, MessageView m) {
+            if (paused) {
+              return false;
+            }
+            ByteBuf id = p.routingId;
+            int idLen = id.readableBytes();
+            Peer worker = back.peers.nextWithRoom();
+            // As a ROUTER, the frontend receives each request with its routing id on top.
+            receivedOnce(p, m.payloadBytes + idLen, worker != null);
+            if (worker == null) {
+              return false;
+            }
+            worker.writeControl(p.envelope.retainedDuplicate());
+            worker.write(wire(m, m.start), 1, m.payloadBytes + idLen);
+            return true;
+          }
+        };
+    back =
+        new SideEndpoint(Side.BACKEND, SocketType.DEALER) {
+          @Override
+          public void joined(Peer p) {
+            super.joined(p);
+            roomAvailable();
+          }
+
+          @Override
+          public boolean message(Peer p, MessageView m) {
+            if (paused) {
+              return false;
+            }
+            received(Side.BACKEND, m.payloadBytes);
+            if (m.frames < 2) {
+              dropped(Side.FRONTEND, DropReason.REFUSED, 1); // no envelope: nobody to send it to
+              return true;
+            }
+            Peer client = clients.get(m.buffer.slice(m.firstBodyStart, m.firstBodyLength));
+            if (client == null) {
+              dropped(Side.FRONTEND, DropReason.REFUSED, 1);
+            } else if (client.isFull()) {
+              dropped(Side.FRONTEND, DropReason.HWM, 1);
+            } else {
+              client.write(wire(m, m.secondFrameStart()), 1, m.payloadBytes - m.firstBodyLength);
+            }
+            return true;
+          }
+        };
+  }
+
+  /**
+   * The peer's Identity when it set one that is free (and not starting with a zero byte, which
+   * libzmq reserves for generated ids), else a generated 5-byte id: 0x00 then a counter.
+   */
+  private ByteBuf routingId(byte[] identity) {
+    if (identity != null && identity.length > 0 && identity[0] != 0) {
+      ByteBuf id = Unpooled.wrappedBuffer(identity);
+      if (!clients.containsKey(id)) {
+        return id;
+      }
+    }
+    ByteBuf id;
+    do {
+      id = Unpooled.buffer(5).writeByte(0).writeInt(nextId++);
+    } while (clients.containsKey(id));
+    return id;
+  }
+
+  @Override
+  SideEndpoint frontend() {
+    return front;
+  }
+
+  @Override
+  SideEndpoint backend() {
+    return back;
+  }
+}
