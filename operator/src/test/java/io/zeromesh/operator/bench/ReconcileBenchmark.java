@@ -299,20 +299,25 @@ public final class ReconcileBenchmark {
             join(
                 results,
                 r ->
-                    "%,d: %,d writes for a minimum of %,d, %d in the %d s after"
-                        .formatted(
-                            r.count(),
-                            r.childWrites() + r.statusWrites(),
-                            r.minimalWrites(),
-                            r.writesAfter(),
-                            settings.settle().toSeconds()))));
+                    notConverged(r)
+                        + "%,d: %,d writes for a minimum of %,d, %d in the %d s after"
+                            .formatted(
+                                r.count(),
+                                r.childWrites() + r.statusWrites(),
+                                r.minimalWrites(),
+                                r.writesAfter(),
+                                settings.settle().toSeconds()))));
     lines.add(
         verdict(
             allConverged
                 && results.stream()
                     .allMatch(r -> r.reconciles() / r.count() <= TARGET_RECONCILES_PER_RESOURCE),
             "at most %.0f reconciles per resource".formatted(TARGET_RECONCILES_PER_RESOURCE),
-            join(results, r -> "%,d: %.2f".formatted(r.count(), r.reconciles() / r.count()))));
+            join(
+                results,
+                r ->
+                    notConverged(r)
+                        + "%,d: %.2f".formatted(r.count(), r.reconciles() / r.count()))));
     results.stream()
         .filter(r -> r.count() == TARGET_AFTER_LAST_CREATE_AT)
         .findFirst()
@@ -377,6 +382,11 @@ public final class ReconcileBenchmark {
                             r.apiServerCpuSeconds(),
                             100 * r.operatorCpuSeconds() / r.apiServerCpuSeconds()))));
     return lines;
+  }
+
+  /** Marks the figures of a scale that did not converge: they cover only part of its work. */
+  private static String notConverged(ScaleRun.Result r) {
+    return r.converged() ? "" : r.operatorAlive() ? "(timed out) " : "(operator exited) ";
   }
 
   private static String verdict(boolean met, String target, String measured) {
