@@ -3,58 +3,78 @@ package io.zeromesh.operator.bench;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A plain-text table of figures: what, measured, goal, verdict. */
+/** A plain-text table: a figure per row, one column per scale (and their ratio). */
 final class Table {
-  private final List<String[]> rows = new ArrayList<>();
+  private final List<String> header;
+  private final List<List<String>> rows = new ArrayList<>();
 
-  Table row(String what, String measured) {
-    return row(what, measured, "", "");
+  Table(List<String> header) {
+    this.header = List.copyOf(header);
   }
 
-  Table row(String what, String measured, String goal, String verdict) {
-    rows.add(new String[] {what, measured, goal, verdict});
+  Table row(String what, List<String> values) {
+    List<String> row = new ArrayList<>();
+    row.add(what);
+    row.addAll(values);
+    while (row.size() < header.size()) {
+      row.add("");
+    }
+    rows.add(row);
     return this;
   }
 
   Table section(String title) {
-    rows.add(new String[] {title, null, null, null});
+    rows.add(List.of(title));
     return this;
   }
 
   String render() {
-    String[] header = {"figure", "measured", "goal", "verdict"};
-    int[] width = new int[4];
-    for (int i = 0; i < 4; i++) {
-      width[i] = header[i].length();
+    int[] width = new int[header.size()];
+    for (int i = 0; i < width.length; i++) {
+      width[i] = header.get(i).length();
     }
-    for (String[] row : rows) {
-      if (row[1] == null) {
-        continue;
-      }
-      for (int i = 0; i < 4; i++) {
-        width[i] = Math.max(width[i], row[i].length());
+    for (List<String> row : rows) {
+      if (row.size() > 1) {
+        for (int i = 0; i < width.length; i++) {
+          width[i] = Math.max(width[i], row.get(i).length());
+        }
       }
     }
-    String format = "  %-" + width[0] + "s  %" + width[1] + "s  %-" + width[2] + "s  %s%n";
     StringBuilder out = new StringBuilder();
-    out.append(String.format(format, (Object[]) header));
-    int total = width[0] + width[1] + width[2] + width[3] + 8;
+    line(out, header, width);
+    int total = (width.length - 1) * 2;
+    for (int w : width) {
+      total += w;
+    }
     out.append("  ").append("-".repeat(total)).append('\n');
-    for (String[] row : rows) {
-      if (row[1] == null) {
-        out.append("  ").append(row[0]).append('\n');
+    for (List<String> row : rows) {
+      if (row.size() == 1) {
+        out.append("  ").append(row.get(0)).append('\n');
       } else {
-        out.append(String.format(format, (Object[]) row));
+        line(out, row, width);
       }
     }
     return out.toString();
   }
 
-  static String mib(long bytes) {
-    return "%.1f MiB".formatted(bytes / (1024.0 * 1024.0));
+  private static void line(StringBuilder out, List<String> cells, int[] width) {
+    StringBuilder line = new StringBuilder("  ").append(pad(cells.get(0), width[0], false));
+    for (int i = 1; i < width.length; i++) {
+      line.append("  ").append(pad(cells.get(i), width[i], true));
+    }
+    out.append(line.toString().stripTrailing()).append('\n');
+  }
+
+  private static String pad(String s, int width, boolean right) {
+    String fill = " ".repeat(width - s.length());
+    return right ? fill + s : s + fill;
+  }
+
+  static String mib(double bytes) {
+    return Double.isNaN(bytes) ? "n/a" : "%.1f MiB".formatted(bytes / (1024.0 * 1024.0));
   }
 
   static String seconds(double seconds) {
-    return "%.1f s".formatted(seconds);
+    return Double.isNaN(seconds) ? "n/a" : "%.1f s".formatted(seconds);
   }
 }
