@@ -1,11 +1,18 @@
 # Shared settings of the local-cluster scripts; sourced, never run.
 # Everything lives outside the repository, under $ZEROMESH_CACHE, keyed by the Kubernetes version.
 
-K8S_VERSION=1.20.2
-# Debian's source package of that release (1.20.5+really1.20.2).
-K8S_DEB_VERSION=1.20.5+really1.20.2
-# The upstream commit of v1.20.2 (no .git in the Debian tarball, so it is given by hand).
-K8S_GIT_COMMIT=faecb196815e248d3ecfb03c680a4507229c2a56
+# The release the local cluster and kube-api-test run: gobuild/kubernetes/go.mod requires it (and
+# the matching staging modules); build-binaries.sh checks that the two agree.
+K8S_VERSION=1.37.2
+# Its etcd (go.etcd.io/etcd/server/v3 in gobuild/kubernetes), containerd 2.x (gobuild/node), the
+# sandbox image's pause (build/pause/Makefile's TAG of that release).
+ETCD_VERSION=3.7.3
+CONTAINERD_VERSION=2.4.2
+PAUSE_VERSION=3.10.2
+# Kubernetes 1.37's go.mod says go 1.26.0; the machine's Go must be at least that.
+GO_MIN=1.26.0
+# Stamped into the binaries' version info (no .git in a module zip: no commit or real date).
+K8S_BUILD_DATE=2026-01-01T00:00:00Z
 
 ZEROMESH_CACHE="${ZEROMESH_CACHE:-$HOME/.cache/zeromesh}"
 K8S_DIR="$ZEROMESH_CACHE/k8s/$K8S_VERSION"
@@ -16,6 +23,12 @@ KUBE_API_TEST_BIN="$KUBE_API_TEST_DIR/k8s/$K8S_VERSION-linux-amd64"
 
 # The binaries build-binaries.sh produces; all must exist for the cache to count as complete.
 K8S_COMPONENTS="kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy"
+K8S_NODE_COMPONENTS="kube-controller-manager kube-scheduler kubelet kube-proxy"
+RUNTIME_BINARIES="containerd containerd-shim-runc-v2 ctr cni/bridge cni/host-local cni/portmap cni/loopback"
+CNI_BIN_DIR="$K8S_BIN/cni"
+
+# The scripts run our kubectl, etcd, containerd and ctr (not the machine's) once they are built.
+PATH="$K8S_BIN:$PATH"
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -59,7 +72,7 @@ apt_install() {
 }
 
 # Debian packages the node needs (the control plane's are in build-binaries.sh).
-NODE_PACKAGES="containerd runc containernetworking-plugins iptables conntrack dnsmasq-base busybox-static python3 openssl curl iproute2"
+NODE_PACKAGES="runc iptables conntrack dnsmasq-base busybox-static python3 openssl curl iproute2"
 
 # ---- the local cluster --------------------------------------------------------------------------
 # Persistent: PKI, configs, logs, containerd's content store (imported images survive down/up).
@@ -98,7 +111,7 @@ ETCD_CLIENT_PORT=12379
 ETCD_PEER_PORT=12380
 APISERVER_URL="https://$NODE_IP:$APISERVER_PORT"
 
-PAUSE_IMAGE="zeromesh.local/pause:3.2"
+PAUSE_IMAGE="zeromesh.local/pause:$PAUSE_VERSION"
 BUSYBOX_IMAGE="zeromesh.local/busybox:1.35"
 
 # Sysctls the cluster changes (kubelet's kernel tunables, forwarding, bridge netfilter, kube-proxy's

@@ -19,6 +19,9 @@ here="$(cd "$(dirname "$0")" && pwd)"
 export KUBECONFIG="${KUBECONFIG:-$KUBECONFIG_OUT}"
 [ -f "$KUBECONFIG" ] || die "no kubeconfig at $KUBECONFIG (make cluster-up)"
 kubectl get --raw /readyz >/dev/null 2>&1 || die "the API server in $KUBECONFIG does not answer (make cluster-up)"
+server_version="$(kubectl version -o json | sed -n 's/.*"gitVersion": *"\([^"]*\)".*/\1/p' | tail -1)"
+node_versions="$(kubectl get nodes -o jsonpath='{range .items[*]}{.metadata.name} kubelet {.status.nodeInfo.kubeletVersion}, {.status.nodeInfo.containerRuntimeVersion}{"\n"}{end}')"
+log "Kubernetes $server_version (API server); nodes: ${node_versions:-none}"
 NS="zeromesh-smoke-$(date +%s)"
 TIMEOUT="${SMOKE_TIMEOUT:-90s}"
 passed=0 failed=0
@@ -51,9 +54,9 @@ cleanup() {
 trap cleanup EXIT
 
 kubectl create namespace "$NS" >/dev/null
-# Pods need the ServiceAccount's token Secret (token controller) before they are admitted.
-until kubectl -n "$NS" get serviceaccount default -o jsonpath='{.secrets[0].name}' 2>/dev/null | grep -q .; do
-  [ $(( $(date +%s) - t0 )) -lt 60 ] || die "no token for the default ServiceAccount in $NS after 60s"
+# Pods are admitted once the namespace's default ServiceAccount exists (service-account controller).
+until kubectl -n "$NS" get serviceaccount default >/dev/null 2>&1; do
+  [ $(( $(date +%s) - t0 )) -lt 60 ] || die "no default ServiceAccount in $NS after 60s"
   sleep 0.5
 done
 
@@ -81,7 +84,7 @@ spec:
             tcpSocket: {port: http}
             periodSeconds: 1
 YAML
-# Server-side apply; 1.20 needs protocol on every port.
+# Server-side apply (1.20 needed protocol on every port; kept so the smoke test stays version-neutral).
 check "server-side apply of a ClusterIP Service" kubectl -n "$NS" apply --server-side --field-manager zeromesh-smoke -f - <<YAML
 apiVersion: v1
 kind: Service
@@ -194,5 +197,6 @@ check "namespace deletion collects everything" kubectl delete namespace "$NS" --
 trap - EXIT
 
 log "smoke test took $(( $(date +%s) - t0 ))s"
+echo "cluster-smoke: Kubernetes $server_version"
 echo "cluster-smoke: $passed passed, $failed failed"
 [ "$failed" = 0 ]
