@@ -1,9 +1,10 @@
 # Shared settings of the kind scripts; sourced, not run.
 #
-# The node image is pinned by digest: kindest/node v1.31.2 is the default node image of kind
-# v0.25.0 (its release notes list this digest), so it is the image that kind release was tested
-# with. Use kind v0.25.0 or newer. Override KIND_NODE_IMAGE to test another Kubernetes version.
-KIND_NODE_IMAGE="${KIND_NODE_IMAGE:-kindest/node:v1.31.2@sha256:18fbefc20a7113353c7b75b5c869d7145a6abd6269154825872dc59c1329912e}"
+# The node image is pinned by digest: kindest/node v1.37.0 is the default node image of kind
+# v0.33.0 (sigs.k8s.io/kind/pkg/apis/config/defaults.Image in that release), so it is the image
+# that kind release was tested with. Use kind v0.33.0 (`go install sigs.k8s.io/kind@v0.33.0`).
+# Override KIND_NODE_IMAGE to test another Kubernetes version or a node image built locally.
+KIND_NODE_IMAGE="${KIND_NODE_IMAGE:-kindest/node:v1.37.0@sha256:a1ed56cfb0e7b93589bdf97c8cd566405a265939e3620fc4f5de89adff580ae5}"
 KIND_CLUSTER_NAME="${KIND_CLUSTER_NAME:-zeromesh-e2e}"
 ZEROMESH_CACHE="${ZEROMESH_CACHE:-$HOME/.cache/zeromesh}"
 KIND_KUBECONFIG="${KIND_KUBECONFIG:-$ZEROMESH_CACHE/kind/kubeconfig}"

@@ -32,10 +32,11 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The chart and the single-file install against a real kube-apiserver (kube-api-test, Kubernetes
- * 1.20.2 like the local cluster, RBAC authorization on): the API server accepts every object, the
- * CRDs become Established, and the API server's own authorizer (SubjectAccessReview) confirms that
- * the operator's ServiceAccount may do what the operator's build says it needs, where it should,
- * and not elsewhere. No kubelet: pods never run here (the e2e suite covers that).
+ * 1.37.2 like the local cluster by default, -Dkube-api-test.version=1.20.2 for the oldest; RBAC
+ * authorization on): the API server accepts every object, the CRDs become Established, and the API
+ * server's own authorizer (SubjectAccessReview) confirms that the operator's ServiceAccount may do
+ * what the operator's build says it needs, where it should, and not elsewhere. No kubelet: pods
+ * never run here (the e2e suite covers that).
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ChartInstallIT {

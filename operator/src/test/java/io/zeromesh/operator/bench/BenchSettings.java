@@ -52,7 +52,7 @@ record BenchSettings(
         Duration.ofMillis(integer("pollMillis", 1000)),
         integer("createThreads", 4),
         Path.of(System.getProperty(KUBE_API_TEST_DIR, Path.of(cache, "kube-api-test").toString())),
-        System.getProperty(KUBE_API_TEST_VERSION, "1.20.2"));
+        System.getProperty(KUBE_API_TEST_VERSION, "1.37.2"));
   }
 
   private static int integer(String name, int fallback) {
