@@ -94,9 +94,6 @@ oom_score = 0
 [grpc]
   address = "$CONTAINERD_SOCK"
 
-[ttrpc]
-  address = ""
-
 [debug]
   address = ""
 
@@ -133,6 +130,10 @@ oom_score = 0
 [plugins."io.containerd.grpc.v1.cri"]
   stream_server_address = "127.0.0.1"
   stream_server_port = "0"
+
+# No NRI plugins here, and no socket under the system's /var/run/nri.
+[plugins."io.containerd.nri.v1.nri"]
+  disable = true
 CONF
 
   cat > "$CNI_CONF_DIR/10-zeromesh.conflist" <<CONF
