@@ -113,6 +113,9 @@ APISERVER_URL="https://$NODE_IP:$APISERVER_PORT"
 
 PAUSE_IMAGE="zeromesh.local/pause:$PAUSE_VERSION"
 BUSYBOX_IMAGE="zeromesh.local/busybox:1.35"
+# Our kubectl alone (static): smoke.sh's client of the API through the kubernetes Service. busybox
+# 1.35's TLS offers only SHA-1 signatures, which Go >= 1.25 servers (kube-apiserver 1.37) refuse.
+KUBECTL_IMAGE="zeromesh.local/kubectl:$K8S_VERSION"
 
 # Sysctls the cluster changes (kubelet's kernel tunables, forwarding, bridge netfilter, kube-proxy's
 # route_localnet); up.sh saves their values first and down.sh puts them back.
@@ -150,8 +153,16 @@ start() {
   fi
   echo "$1" > "$PID_DIR/$name.cmd"
   echo "=== $(date -u +%FT%TZ) $*" >> "$LOG_DIR/$name.log"
-  # 9>&-: the daemon must not inherit the lock's descriptor, or the lock would live as long as it.
-  setsid "$@" >> "$LOG_DIR/$name.log" 2>&1 < /dev/null 9>&- &
+  # The daemon inherits no descriptor but its log: not up.sh's lock (fd 9), nor the one of a
+  # caller's `flock /tmp/zeromesh-cluster.lock make cluster-up`, which would otherwise stay locked
+  # as long as the cluster runs.
+  (
+    for fd in /proc/self/fd/*; do
+      fd="${fd##*/}"
+      [ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-" 2>/dev/null
+    done
+    exec setsid "$@" >> "$LOG_DIR/$name.log" 2>&1 < /dev/null
+  ) &
   local pid=$! i
   echo "$pid" > "$PID_DIR/$name.pid"
   # Until the forked shell has exec'd, /proc/<pid>/cmdline is still the shell's and component_pid

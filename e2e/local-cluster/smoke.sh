@@ -3,15 +3,15 @@
 #   - a Deployment of a locally built image (busybox httpd) behind a ClusterIP Service
 #     (server-side applied), scaled through /scale, and a NodePort Service reached from this
 #     machine;
-#   - a Job that resolves the Service by DNS (short, .svc and .svc.cluster.local names), fetches
-#     from it through kube-proxy, and reaches the API through the `kubernetes` Service with its
-#     ServiceAccount token;
+#   - a Job that resolves the Service by DNS (short, .svc and .svc.cluster.local names) and
+#     fetches from it through kube-proxy; a Job (our kubectl, in-cluster config) that reaches the
+#     API through the `kubernetes` Service with its ServiceAccount token, TLS verified;
 #   - a restricted pod: runAsUser 65532, read-only root filesystem, all capabilities dropped,
 #     writing only to an emptyDir;
 #   - kubectl logs and exec (the API server reaching kubelet on the node address);
 #   - namespace deletion collecting everything (garbage collector).
 # (busybox 1.35's wget crashes with -T: timeouts come from the timeout applet.)
-# Ends with "cluster-smoke: N passed, M failed"; exits 1 when a check failed.
+# Prints the API server's and the node's versions; ends with "cluster-smoke: N passed, M failed"; exits 1 when a check failed.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 . "$here/lib.sh"
@@ -138,19 +138,63 @@ spec:
                   || { echo "no page through \$name"; exit 1; }
                 echo "resolved and fetched \$name"
               done
-              token=\$(cat /var/run/secrets/kubernetes.io/serviceaccount/token)
-              timeout 10 wget -q -O - --no-check-certificate --header "Authorization: Bearer \$token" \
-                https://kubernetes.default.svc/api | grep -q '"kind": *"APIVersions"' \
-                || { echo "API not reachable through the kubernetes Service"; exit 1; }
-              echo "reached the API through kubernetes.default.svc"
 YAML
-check "Job: DNS, Service through kube-proxy, API through the kubernetes Service" \
+# The API through the kubernetes Service by its DNS name, with the pod's ServiceAccount token and
+# the cluster CA (TLS verified): our kubectl with a kubeconfig naming the mounted files (busybox's
+# wget cannot talk TLS to 1.37).
+kubectl -n "$NS" apply -f - >/dev/null <<YAML
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: smoke-api-kubeconfig
+data:
+  kubeconfig: |
+    apiVersion: v1
+    kind: Config
+    clusters:
+      - name: in-cluster
+        cluster:
+          server: https://kubernetes.default.svc
+          certificate-authority: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt
+    users:
+      - name: service-account
+        user:
+          tokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token
+    contexts:
+      - name: in-cluster
+        context: {cluster: in-cluster, user: service-account}
+    current-context: in-cluster
+---
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: smoke-api
+spec:
+  backoffLimit: 0
+  activeDeadlineSeconds: 60
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: api
+          image: $KUBECTL_IMAGE
+          imagePullPolicy: Never
+          args: [--kubeconfig=/etc/smoke/kubeconfig, get, --raw, /api, --request-timeout=10s]
+          volumeMounts:
+            - {name: kubeconfig, mountPath: /etc/smoke}
+      volumes:
+        - name: kubeconfig
+          configMap: {name: smoke-api-kubeconfig}
+YAML
+check "Job: DNS, Service through kube-proxy" \
   kubectl -n "$NS" wait --for=condition=complete job/smoke-client --timeout="$TIMEOUT"
+check "Job: API through the kubernetes Service with the ServiceAccount token" \
+  kubectl -n "$NS" wait --for=condition=complete job/smoke-api --timeout="$TIMEOUT"
 node_port="$(kubectl -n "$NS" get service smoke-web-nodeport -o jsonpath='{.spec.ports[0].nodePort}')"
 check "NodePort $NODE_IP:$node_port reached from this machine" \
   sh -c "curl -fsS --max-time 5 'http://$NODE_IP:$node_port/' | grep -q '^zeromesh-smoke from smoke-web-'"
 check "kubectl logs (API server to kubelet)" \
-  sh -c "kubectl -n '$NS' logs job/smoke-client | grep -q 'reached the API'"
+  sh -c "kubectl -n '$NS' logs job/smoke-api | grep -q '\"kind\":\"APIVersions\"'"
 check "kubectl exec (API server to kubelet)" \
   sh -c "kubectl -n '$NS' exec deploy/smoke-web -- cat /tmp/www/index.html | grep -q zeromesh-smoke"
 

@@ -290,6 +290,10 @@ ensure_images() {
     /usr/bin/python3 "$here/make-image.py" --tag "$PAUSE_IMAGE" --out "$IMAGE_DIR/pause.tar" \
       --file "$K8S_BIN/pause:/pause:0755" --entrypoint '["/pause"]' --user 65535:65535
   fi
+  if [ ! -f "$IMAGE_DIR/kubectl.tar" ] || [ "$K8S_BIN/kubectl" -nt "$IMAGE_DIR/kubectl.tar" ]; then
+    /usr/bin/python3 "$here/make-image.py" --tag "$KUBECTL_IMAGE" --out "$IMAGE_DIR/kubectl.tar" \
+      --file "$K8S_BIN/kubectl:/kubectl:0755" --entrypoint '["/kubectl"]' --user 65532:65532
+  fi
   if [ ! -f "$IMAGE_DIR/busybox.tar" ] || [ /bin/busybox -nt "$IMAGE_DIR/busybox.tar" ]; then
     local args=() applet etc
     etc="$(mktemp -d)"
@@ -316,6 +320,7 @@ start_containerd() {
   present="$(ctr_k8s images ls -q)"
   grep -qxF "$(normalized "$PAUSE_IMAGE")" <<<"$present" || ctr_k8s images import "$IMAGE_DIR/pause.tar" >&2
   grep -qxF "$(normalized "$BUSYBOX_IMAGE")" <<<"$present" || ctr_k8s images import "$IMAGE_DIR/busybox.tar" >&2
+  grep -qxF "$(normalized "$KUBECTL_IMAGE")" <<<"$present" || ctr_k8s images import "$IMAGE_DIR/kubectl.tar" >&2
 }
 
 # The name containerd stores for a reference (docker.io/ prefix for Docker Hub short names).
