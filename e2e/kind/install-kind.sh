@@ -9,6 +9,8 @@ if [ -x "$KIND_BIN" ] && "$KIND_BIN" version 2>/dev/null | grep -q "^kind v${KIN
   echo "$KIND_BIN"
   exit 0
 fi
+# The project's machines have their Go (>= 1.26) in /usr/local/go, which comes before any other.
+if [ -x /usr/local/go/bin/go ]; then PATH="/usr/local/go/bin:$PATH"; fi
 command -v go >/dev/null || { echo "kind: no go on PATH to build kind $KIND_VERSION" >&2; exit 1; }
 echo "kind: building sigs.k8s.io/kind@$KIND_VERSION into $(dirname "$KIND_BIN")" >&2
 mkdir -p "$(dirname "$KIND_BIN")"

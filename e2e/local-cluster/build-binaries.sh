@@ -25,12 +25,21 @@ GOBUILD_NODE="$here/gobuild/node"
 # Go's defaults (shared with every other Go build of the machine) unless GOCACHE/GOMODCACHE say.
 export GOTOOLCHAIN=local GOFLAGS=-mod=readonly CGO_ENABLED=0
 
-check_go() {
-  command -v go >/dev/null 2>&1 || die "no go on PATH (Go >= $GO_MIN is needed to build Kubernetes $K8S_VERSION)"
+go_new_enough() {
   local have
-  have="$(go env GOVERSION)"; have="${have#go}"
-  [ "$(printf '%s\n%s\n' "$GO_MIN" "$have" | sort -V | head -1)" = "$GO_MIN" ] \
-    || die "go $have is too old: Kubernetes $K8S_VERSION needs Go >= $GO_MIN"
+  have="$("$1" env GOVERSION 2>/dev/null)" || return 1
+  have="${have#go}"
+  [ "$(printf '%s\n%s\n' "$GO_MIN" "$have" | sort -V | head -1)" = "$GO_MIN" ]
+}
+
+check_go() {
+  # The project's machines have their Go in /usr/local/go; an older go first on PATH (Debian's
+  # golang-go 1.19, say) is passed over for it.
+  if ! { command -v go >/dev/null 2>&1 && go_new_enough go; } && [ -x /usr/local/go/bin/go ]; then
+    PATH="/usr/local/go/bin:$PATH"
+  fi
+  command -v go >/dev/null 2>&1 || die "no go on PATH (Go >= $GO_MIN is needed to build Kubernetes $K8S_VERSION)"
+  go_new_enough go || die "$(go version) is too old: Kubernetes $K8S_VERSION needs Go >= $GO_MIN"
   grep -qx "	k8s.io/kubernetes v$K8S_VERSION" "$GOBUILD_K8S/go.mod" \
     || die "$GOBUILD_K8S/go.mod does not require k8s.io/kubernetes v$K8S_VERSION (lib.sh's K8S_VERSION)"
 }
