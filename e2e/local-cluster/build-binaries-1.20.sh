@@ -2,13 +2,18 @@
 # The oldest Kubernetes the operator is tested on, for its integration tests only (not the local
 # cluster, which runs lib.sh's K8S_VERSION): builds kube-apiserver 1.20.2 from Debian's source
 # package, caches it under $ZEROMESH_CACHE/k8s/1.20.2/bin and lays out etcd (Debian's 3.4),
-# kube-apiserver and kubectl (the machine's) for fabric8 kube-api-test under
+# kube-apiserver and kubectl (ours, from build-binaries.sh) for fabric8 kube-api-test under
 # $ZEROMESH_CACHE/kube-api-test/k8s/1.20.2-linux-amd64. Not part of make test / .ci/run
 # (`make cluster-binaries-1.20`, then `mvn -pl operator verify -Dkube-api-test.version=1.20.2`).
 # Idempotent: when the binary is cached it only checks the layout (seconds).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 . "$here/lib.sh"
+
+# kubectl for kube-api-test's readiness poll: the current one build-binaries.sh makes, else the
+# machine's.
+KUBECTL="$K8S_BIN/kubectl"
+[ -x "$KUBECTL" ] || KUBECTL="$(command -v kubectl || true)"
 
 # This script's release, not lib.sh's.
 K8S_VERSION=1.20.2
@@ -98,7 +103,10 @@ go_build() {
   log "building$what (several minutes on 2 cores)"
   (
     cd "$gopath/src/k8s.io/kubernetes"
-    export GOPATH="$gopath" GOCACHE="$K8S_DIR/go-build-cache" GOPROXY=off GOFLAGS=-mod=vendor
+    # Debian's Go 1.19 (golang-go), not a newer one earlier on PATH: 1.20's vendored tree predates
+    # the linkname and toolchain rules of current Go.
+    PATH="$(dirname "$(readlink -f /usr/bin/go)"):$PATH"
+    export GOPATH="$gopath" GOCACHE="$K8S_DIR/go-build-cache" GOPROXY=off GOFLAGS=-mod=vendor GOTOOLCHAIN=local
     export KUBE_GIT_VERSION="v$K8S_VERSION" KUBE_GIT_COMMIT="$K8S_GIT_COMMIT" KUBE_GIT_TREE_STATE=clean
     export KUBE_GIT_MAJOR=1 KUBE_GIT_MINOR=20
     make WHAT="${what# }" >&2
@@ -115,7 +123,7 @@ layout_kube_api_test() {
   mkdir -p "$KUBE_API_TEST_BIN"
   place "$K8S_BIN/kube-apiserver" "$KUBE_API_TEST_BIN/kube-apiserver"
   place /usr/bin/etcd "$KUBE_API_TEST_BIN/etcd"
-  place /usr/bin/kubectl "$KUBE_API_TEST_BIN/kubectl"
+  place "$KUBECTL" "$KUBE_API_TEST_BIN/kubectl"
 }
 
 # Copies an executable unless the same bytes are there; by rename, so that a test running the
@@ -129,7 +137,7 @@ place() {
 main() {
   apt_install $BUILD_PACKAGES
   stop_system_etcd
-  [ -x /usr/bin/kubectl ] || die "no /usr/bin/kubectl (Debian's kubectl package)"
+  [ -n "$KUBECTL" ] || die "no kubectl: run make cluster-binaries first (it builds kubectl)"
   if [ ! -x "$K8S_BIN/kube-apiserver" ]; then
     local start tree
     start=$(date +%s)
