@@ -216,11 +216,6 @@ metricsBindAddress: 127.0.0.1:10249
 clusterCIDR: $POD_CIDR
 hostnameOverride: $NODE_NAME
 oomScoreAdj: 0
-# Rules for a new Service or endpoint at once (Kubernetes >= 1.28 defaults to 1s, 1.20 had 0):
-# a pod that connects to a Service in the moment it is created would otherwise send its SYN past
-# the not-yet-written DNAT rule, and its retransmissions follow that conntrack entry for minutes.
-iptables:
-  minSyncPeriod: 0s
 # 0: leave the host's conntrack sysctls as they are.
 conntrack:
   maxPerCore: 0
