@@ -3,20 +3,22 @@
 #   make e2e            images, a cluster (unless KUBECONFIG is set), the suite; about 10 minutes
 #   make e2e-run        only the suite, against the cluster in KUBECONFIG (images already loaded)
 #   make e2e-kind-up / e2e-kind-load / e2e-kind-down    the kind cluster by hand
+#   make e2e-kind-install   build kind v0.33.0 from the Go module proxy into $(ZEROMESH_CACHE)/kind/bin
 #
 # Which cluster: KUBECONFIG when set (its nodes must already hold the images); else kind when
-# `docker info` and `kind` work; else the local cluster of e2e/local-cluster (make cluster-up).
+# `docker info` and `kind` (on PATH or built by e2e-kind-install) work; else the local cluster of
+# e2e/local-cluster (make cluster-up).
 # E2E_MVN_ARGS passes extra Maven arguments, e.g. E2E_MVN_ARGS=-Dtest=PipelineE2eTest.
 
 E2E_MVN_ARGS ?=
 
-.PHONY: e2e e2e-run e2e-kind-up e2e-kind-load e2e-kind-down
+.PHONY: e2e e2e-run e2e-kind-install e2e-kind-up e2e-kind-load e2e-kind-down
 
 e2e: broker-image operator-image ## end-to-end suite: builds images, brings up a cluster unless KUBECONFIG is set, loads images, runs e2e/
 	@if [ -n "$${KUBECONFIG:-}" ]; then \
 	  kubeconfig="$$KUBECONFIG"; \
 	  echo "e2e: cluster from KUBECONFIG=$$kubeconfig (its nodes must hold the images already)"; \
-	elif docker info >/dev/null 2>&1 && command -v kind >/dev/null 2>&1; then \
+	elif docker info >/dev/null 2>&1 && { command -v kind || [ -x "$(ZEROMESH_CACHE)/kind/bin/kind" ]; } >/dev/null 2>&1; then \
 	  echo "e2e: using kind"; \
 	  kubeconfig="$$(e2e/kind/up.sh)"; \
 	  E2E_SKIP_BUILD=1 e2e/kind/load-images.sh; \
@@ -36,6 +38,9 @@ e2e: broker-image operator-image ## end-to-end suite: builds images, brings up a
 e2e-run: ## run only the e2e suite against the cluster in KUBECONFIG (images already on its nodes)
 	@[ -n "$${KUBECONFIG:-}" ] || { echo "e2e-run: set KUBECONFIG to the cluster under test" >&2; exit 2; }
 	$(MVN) -pl e2e verify -Pe2e $(E2E_MVN_ARGS)
+
+e2e-kind-install: ## build kind v0.33.0 with go install (cached under $(ZEROMESH_CACHE)/kind/bin)
+	@e2e/kind/install-kind.sh >/dev/null
 
 e2e-kind-up: ## create (or reuse) the kind cluster of the e2e suite; prints its kubeconfig path
 	@e2e/kind/up.sh

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Builds the Kubernetes 1.20.2 control plane and node binaries from Debian's source package and
-# caches them under $ZEROMESH_CACHE/k8s/1.20.2/bin; lays out etcd, kube-apiserver and kubectl
-# for fabric8 kube-api-test under $ZEROMESH_CACHE/kube-api-test/k8s/1.20.2-linux-amd64.
-# Idempotent: when every binary is cached it only checks the layout (seconds).
+# Builds the local cluster's binaries from Go modules (the Go module proxy) with the machine's Go:
+# Kubernetes $K8S_VERSION (kube-apiserver, kubectl, kube-controller-manager, kube-scheduler,
+# kubelet, kube-proxy) and etcd from gobuild/kubernetes, containerd 2.x (containerd, its runc shim,
+# ctr) and the CNI plugins from gobuild/node, and the pod sandbox's pause from the Kubernetes
+# module's build/pause. Caches them under $ZEROMESH_CACHE/k8s/$K8S_VERSION/bin and lays out etcd,
+# kube-apiserver and kubectl for fabric8 kube-api-test under
+# $ZEROMESH_CACHE/kube-api-test/k8s/$K8S_VERSION-linux-amd64 as soon as those three exist, then
+# touches $ZEROMESH_CACHE/kube-api-test/READY-$K8S_VERSION.
+# Idempotent: with every binary cached it only checks versions and the layout (seconds).
 #
 #   build-binaries.sh            everything
-#   build-binaries.sh --api      only what kube-api-test needs (apiserver, controller-manager)
+#   build-binaries.sh --api      only what kube-api-test needs (kube-apiserver, etcd, kubectl)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 . "$here/lib.sh"
@@ -13,112 +18,113 @@ here="$(cd "$(dirname "$0")" && pwd)"
 only_api=false
 [ "${1:-}" = "--api" ] && only_api=true
 
-# Debian packages: the Go toolchain and build tools, etcd, and the fixed reflect2.
-BUILD_PACKAGES="golang-go rsync etcd-server golang-github-modern-go-reflect2-dev dpkg-dev gcc libc6-dev"
+GOBUILD_K8S="$here/gobuild/kubernetes"
+GOBUILD_NODE="$here/gobuild/node"
 
-# A system etcd (from the package's service) would take 2379 and a data dir we do not own.
-stop_system_etcd() {
-  if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
-    systemctl disable --now etcd.service >/dev/null 2>&1 || true
-  fi
-  if [ -x /etc/init.d/etcd ] && pgrep -x etcd -u etcd >/dev/null 2>&1; then
-    /etc/init.d/etcd stop >/dev/null 2>&1 || true
-  fi
+# Go: the machine's own (never a toolchain download), the module proxy for sources. The caches are
+# Go's defaults (shared with every other Go build of the machine) unless GOCACHE/GOMODCACHE say.
+export GOTOOLCHAIN=local GOFLAGS=-mod=readonly CGO_ENABLED=0
+
+go_new_enough() {
+  local have
+  have="$("$1" env GOVERSION 2>/dev/null)" || return 1
+  have="${have#go}"
+  [ "$(printf '%s\n%s\n' "$GO_MIN" "$have" | sort -V | head -1)" = "$GO_MIN" ]
 }
 
-ensure_deb_src() {
-  if apt-cache showsrc kubernetes 2>/dev/null | grep -q "^Version: $K8S_DEB_VERSION-"; then
-    return 0
+check_go() {
+  # The project's machines have their Go in /usr/local/go; an older go first on PATH (Debian's
+  # golang-go 1.19, say) is passed over for it.
+  if ! { command -v go >/dev/null 2>&1 && go_new_enough go; } && [ -x /usr/local/go/bin/go ]; then
+    PATH="/usr/local/go/bin:$PATH"
   fi
-  require_root
-  # The mirror the machine already uses for bookworm's binary packages.
-  local uri
-  uri="$(awk '/^URIs:/ { u = $2 } /^Suites:/ { for (i = 2; i <= NF; i++) if ($i == "bookworm") { print u; exit } }' \
-    /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1)"
-  [ -n "$uri" ] || uri="$(awk '$1 == "deb" && $0 ~ / bookworm / { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }' \
-    /etc/apt/sources.list 2>/dev/null | head -1)"
-  [ -n "$uri" ] || uri=http://deb.debian.org/debian
-  log "adding a deb-src source for bookworm ($uri)"
-  cat > /etc/apt/sources.list.d/zeromesh-deb-src.sources <<SRC
-# Added by ZeroMesh e2e/local-cluster/build-binaries.sh: Kubernetes sources for the local cluster.
-Types: deb-src
-URIs: $uri
-Suites: bookworm
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
-  apt-get update -qq >&2
-  apt-cache showsrc kubernetes 2>/dev/null | grep -q "^Version: $K8S_DEB_VERSION-" \
-    || die "Debian's archive has no source kubernetes $K8S_DEB_VERSION"
+  command -v go >/dev/null 2>&1 || die "no go on PATH (Go >= $GO_MIN is needed to build Kubernetes $K8S_VERSION)"
+  go_new_enough go || die "$(go version) is too old: Kubernetes $K8S_VERSION needs Go >= $GO_MIN"
+  grep -qx "	k8s.io/kubernetes v$K8S_VERSION" "$GOBUILD_K8S/go.mod" \
+    || die "$GOBUILD_K8S/go.mod does not require k8s.io/kubernetes v$K8S_VERSION (lib.sh's K8S_VERSION)"
 }
 
-# The unpacked tree, with the vendored reflect2 1.0.1 (segfaults under Go >= 1.18) replaced by
-# Debian's 1.0.2.
-ensure_source() {
-  local tree="$K8S_DIR/src/kubernetes"
-  if [ -f "$K8S_DIR/src/.ready" ]; then echo "$tree"; return 0; fi
-  ensure_deb_src
-  log "fetching Debian source kubernetes $K8S_DEB_VERSION"
-  local tmp="$K8S_DIR/src.tmp"
-  rm -rf "$tmp" "$K8S_DIR/src"
-  mkdir -p "$tmp"
-  local full
-  full="$(apt-cache showsrc kubernetes | sed -n "s/^Version: \($K8S_DEB_VERSION-.*\)/\1/p" | head -1)"
-  (cd "$tmp" && apt-get source -qq "kubernetes=$full" >&2)
-  local unpacked
-  unpacked="$(find "$tmp" -mindepth 1 -maxdepth 1 -type d -name 'kubernetes-*' | head -1)"
-  [ -n "$unpacked" ] && [ -d "$unpacked/vendor" ] || die "source tree without vendor/ in $tmp"
-  mv "$unpacked" "$tmp/kubernetes"
-  local reflect2=/usr/share/gocode/src/github.com/modern-go/reflect2
-  [ -f "$reflect2/reflect2.go" ] || die "$reflect2 missing (golang-github-modern-go-reflect2-dev)"
-  rm -rf "$tmp/kubernetes/vendor/github.com/modern-go/reflect2"
-  cp -r "$reflect2" "$tmp/kubernetes/vendor/github.com/modern-go/reflect2"
-  # Keep only the tree: the .orig tarballs and .dsc are not needed again.
-  find "$tmp" -mindepth 1 -maxdepth 1 ! -name kubernetes -exec rm -rf {} +
-  mv "$tmp" "$K8S_DIR/src"
-  touch "$K8S_DIR/src/.ready"
-  echo "$tree"
-}
-
-# make WHAT=... in a GOPATH layout; copies the results into $K8S_BIN.
-go_build() {
-  local tree="$1"; shift
-  local gopath="$K8S_DIR/gopath"
-  mkdir -p "$gopath/src/k8s.io"
-  ln -sfn "$tree" "$gopath/src/k8s.io/kubernetes"
-  local what="" c
-  for c in "$@"; do what="$what cmd/$c"; done
-  log "building$what (several minutes on 2 cores)"
-  (
-    cd "$gopath/src/k8s.io/kubernetes"
-    export GOPATH="$gopath" GOCACHE="$K8S_DIR/go-build-cache" GOPROXY=off GOFLAGS=-mod=vendor
-    export KUBE_GIT_VERSION="v$K8S_VERSION" KUBE_GIT_COMMIT="$K8S_GIT_COMMIT" KUBE_GIT_TREE_STATE=clean
-    export KUBE_GIT_MAJOR=1 KUBE_GIT_MINOR=20
-    make WHAT="${what# }" >&2
-  )
-  mkdir -p "$K8S_BIN"
-  for c in "$@"; do
-    install -m 755 "$tree/_output/local/bin/linux/amd64/$c" "$K8S_BIN/$c.tmp"
-    mv "$K8S_BIN/$c.tmp" "$K8S_BIN/$c"
+# Linker flags that make the Kubernetes binaries report their release like upstream's builds
+# (hack/lib/version.sh); the module zip has no .git, so there is no commit to stamp.
+k8s_ldflags() {
+  local minor="${K8S_VERSION#*.}" p out="-s -w"
+  minor="${minor%%.*}"
+  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    out="$out -X $p.gitVersion=v$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor"
+    out="$out -X $p.gitTreeState=clean -X $p.buildDate=$K8S_BUILD_DATE"
   done
+  echo "$out"
 }
 
-# The pod sandbox's pause process, static, from the tree's build/pause (tag 3.2 in 1.20).
+# go_build MODULE_DIR OUT PACKAGE [LDFLAGS]: one main package to OUT, by rename (a running copy
+# keeps its inode).
+go_build() {
+  local mod="$1" out="$2" pkg="$3" ldflags="${4:--s -w}" start
+  start=$(date +%s)
+  log "building $(basename "$out") ($pkg)"
+  mkdir -p "$(dirname "$out")"
+  (cd "$mod" && nice go build -trimpath -ldflags "$ldflags" -o "$out.tmp" "$pkg")
+  mv "$out.tmp" "$out"
+  log "built $(basename "$out") in $(( $(date +%s) - start ))s"
+}
+
+# Package of each binary, and the module that builds it.
+k8s_pkg() {
+  case "$1" in
+    etcd) echo go.etcd.io/etcd/server/v3 ;;
+    kube-apiserver|kube-controller-manager|kube-scheduler|kubelet|kube-proxy|kubectl) echo "k8s.io/kubernetes/cmd/$1" ;;
+    *) return 1 ;;
+  esac
+}
+node_pkg() {
+  case "$1" in
+    containerd|containerd-shim-runc-v2|ctr) echo "github.com/containerd/containerd/v2/cmd/$1" ;;
+    cni/bridge|cni/loopback) echo "github.com/containernetworking/plugins/plugins/main/${1#cni/}" ;;
+    cni/host-local) echo github.com/containernetworking/plugins/plugins/ipam/host-local ;;
+    cni/portmap) echo github.com/containernetworking/plugins/plugins/meta/portmap ;;
+    *) return 1 ;;
+  esac
+}
+
+build_one() {
+  local name="$1" pkg
+  if pkg="$(k8s_pkg "$name")"; then
+    local ldflags="-s -w"
+    [ "$name" = etcd ] || ldflags="$(k8s_ldflags)"
+    go_build "$GOBUILD_K8S" "$K8S_BIN/$name" "$pkg" "$ldflags"
+  elif pkg="$(node_pkg "$name")"; then
+    local ldflags="-s -w"
+    case "$name" in
+      containerd|containerd-shim-runc-v2|ctr)
+        ldflags="-s -w -X github.com/containerd/containerd/v2/version.Version=v$CONTAINERD_VERSION" ;;
+    esac
+    go_build "$GOBUILD_NODE" "$K8S_BIN/$name" "$pkg" "$ldflags"
+  elif [ "$name" = pause ]; then
+    build_pause
+  else
+    die "no recipe for $name"
+  fi
+}
+
+# The pod sandbox's pause process, static, from the Kubernetes module's build/pause.
 build_pause() {
-  local tree="$1"
   apt_install gcc libc6-dev
-  gcc -Os -Wall -Werror -static -DVERSION=v3.2-zeromesh -o "$K8S_BIN/pause.tmp" \
-    "$tree/build/pause/linux/pause.c"
+  local src
+  src="$(cd "$GOBUILD_K8S" && go list -m -f '{{.Dir}}' k8s.io/kubernetes)/build/pause/linux/pause.c"
+  [ -f "$src" ] || (cd "$GOBUILD_K8S" && go mod download k8s.io/kubernetes)
+  [ -f "$src" ] || die "no $src"
+  gcc -Os -Wall -Werror -static -DVERSION="v$PAUSE_VERSION-zeromesh" -o "$K8S_BIN/pause.tmp" "$src"
   strip "$K8S_BIN/pause.tmp"
   mv "$K8S_BIN/pause.tmp" "$K8S_BIN/pause"
 }
 
-# etcd, kube-apiserver and kubectl where fabric8 kube-api-test looks, so it never downloads.
+# etcd, kube-apiserver and kubectl where fabric8 kube-api-test looks, so it never downloads; then
+# the READY marker other builds wait for.
 layout_kube_api_test() {
   mkdir -p "$KUBE_API_TEST_BIN"
-  place "$K8S_BIN/kube-apiserver" "$KUBE_API_TEST_BIN/kube-apiserver"
-  place "$(command -v etcd)" "$KUBE_API_TEST_BIN/etcd"
-  place "$(command -v kubectl)" "$KUBE_API_TEST_BIN/kubectl"
+  local c
+  for c in kube-apiserver etcd kubectl; do place "$K8S_BIN/$c" "$KUBE_API_TEST_BIN/$c"; done
+  [ -f "$KUBE_API_TEST_DIR/READY-$K8S_VERSION" ] || touch "$KUBE_API_TEST_DIR/READY-$K8S_VERSION"
 }
 
 # Copies an executable unless the same bytes are there; by rename, so that a test running the
@@ -129,40 +135,43 @@ place() {
   mv "$2.tmp" "$2"
 }
 
-main() {
-  local want="kube-apiserver kube-controller-manager"
-  $only_api || want="$K8S_COMPONENTS pause"
-  apt_install $BUILD_PACKAGES
-  stop_system_etcd
-  command -v kubectl >/dev/null 2>&1 || die "kubectl not on PATH"
+# Each binary reports the version it was built for (a stale cache from another release fails).
+check_versions() {
+  local c out
+  for c in "$@"; do
+    case "$c" in
+      kube-apiserver|kube-controller-manager|kube-scheduler|kubelet|kube-proxy)
+        out="$("$K8S_BIN/$c" --version 2>&1)"; grep -q "v$K8S_VERSION\$" <<<"$out" || die "$c reports '$out', wanted v$K8S_VERSION" ;;
+      kubectl)
+        out="$("$K8S_BIN/kubectl" version --client 2>&1)"; grep -q "v$K8S_VERSION\$" <<<"$out" || die "kubectl reports '$out'" ;;
+      etcd)
+        out="$("$K8S_BIN/etcd" --version 2>&1)"; grep -q "etcd Version: $ETCD_VERSION\$" <<<"$out" || die "etcd reports '$out', wanted $ETCD_VERSION" ;;
+      containerd|ctr)
+        out="$("$K8S_BIN/$c" --version 2>&1)"; grep -q "v$CONTAINERD_VERSION" <<<"$out" || die "$c reports '$out', wanted v$CONTAINERD_VERSION" ;;
+    esac
+  done
+}
 
+main() {
+  local api="kube-apiserver etcd kubectl"
+  local want="$api"
+  $only_api || want="$api $K8S_NODE_COMPONENTS $RUNTIME_BINARIES pause"
   local missing="" c
   for c in $want; do [ -x "$K8S_BIN/$c" ] || missing="$missing $c"; done
   if [ -n "$missing" ]; then
-    local start tree
+    check_go
+    local start
     start=$(date +%s)
-    tree="$(ensure_source)"
-    # apiserver and controller-manager first: kube-api-test needs only those.
-    local first="" rest=""
-    for c in $missing; do
-      case "$c" in
-        kube-apiserver|kube-controller-manager) first="$first $c" ;;
-        pause) ;;
-        *) rest="$rest $c" ;;
-      esac
-    done
-    # shellcheck disable=SC2086
-    [ -n "$first" ] && go_build "$tree" $first && layout_kube_api_test
-    # shellcheck disable=SC2086
-    [ -n "$rest" ] && go_build "$tree" $rest
-    [ -x "$K8S_BIN/pause" ] || $only_api || build_pause "$tree"
+    log "building$missing for Kubernetes $K8S_VERSION (cold: about half an hour on 2 cores)"
+    # kube-api-test's three first: the integration tests need only those.
+    for c in $api; do [[ " $missing " == *" $c "* ]] && build_one "$c"; done
+    layout_kube_api_test
+    for c in $missing; do [[ " $api " == *" $c "* ]] || build_one "$c"; done
     log "built$missing in $(( $(date +%s) - start ))s"
   fi
   layout_kube_api_test
-  for c in ${want% pause}; do
-    "$K8S_BIN/$c" --version 2>&1 | grep -q "v$K8S_VERSION" || die "$K8S_BIN/$c does not report v$K8S_VERSION"
-  done
-  log "binaries ready in $K8S_BIN; kube-api-test layout in $KUBE_API_TEST_BIN"
+  check_versions $want
+  log "Kubernetes $K8S_VERSION binaries ready in $K8S_BIN; kube-api-test layout in $KUBE_API_TEST_BIN"
 }
 
 main

@@ -1,24 +1,26 @@
-# Local single-node Kubernetes 1.20.2 built from Debian's packages (e2e/local-cluster/README.md):
-# no Docker, no registry. Binaries and state are cached under $(ZEROMESH_CACHE).
+# Local single-node Kubernetes 1.37.2 built from Go modules with the machine's Go, plus Debian's
+# runc, iptables and dnsmasq (e2e/local-cluster/README.md): no Docker, no registry. Binaries and
+# state are cached under $(ZEROMESH_CACHE).
 
 LOCAL_CLUSTER_DIR := e2e/local-cluster
 # Image archives cluster-load-images imports. The default, the broker and operator images, skips
 # an archive not built yet; archives named on the command line or in the environment must exist.
 CLUSTER_IMAGES ?= broker-image/target/jib-image.tar operator/target/jib-image.tar
 
-DEBIAN_PACKAGES += golang-go rsync etcd-server golang-github-modern-go-reflect2-dev dpkg-dev gcc libc6-dev \
-	containerd runc containernetworking-plugins iptables conntrack dnsmasq-base busybox-static \
-	python3 openssl curl iproute2
+DEBIAN_PACKAGES += gcc libc6-dev runc iptables conntrack dnsmasq-base busybox-static python3 openssl curl iproute2
 # The operator's integration tests (kube-api-test) need the API server binaries before mvn verify.
 TEST_PREREQS += cluster-selftest cluster-binaries
 
-.PHONY: cluster-binaries cluster-selftest cluster-up cluster-down cluster-status cluster-smoke cluster-load-images
+.PHONY: cluster-binaries cluster-binaries-1.20 cluster-selftest cluster-up cluster-down cluster-status cluster-smoke cluster-load-images
 
 cluster-selftest: ## unit tests of the local cluster's helpers (DNS watcher, image writer, runc wrapper)
 	@/usr/bin/python3 -m unittest discover -s $(LOCAL_CLUSTER_DIR)/tests -t $(LOCAL_CLUSTER_DIR)/tests
 
-cluster-binaries: ## build (or reuse) Kubernetes 1.20.2 from Debian's source; lays out kube-api-test's binaries
+cluster-binaries: ## build (or reuse) Kubernetes 1.37.2, etcd, containerd and CNI from Go modules; lays out kube-api-test's binaries
 	@$(LOCAL_CLUSTER_DIR)/build-binaries.sh
+
+cluster-binaries-1.20: ## kube-api-test layout of Kubernetes 1.20.2 (Debian's source), the oldest the operator is tested on; not in make test
+	@$(LOCAL_CLUSTER_DIR)/build-binaries-1.20.sh
 
 cluster-up: ## start the local single-node cluster (idempotent); prints its kubeconfig path
 	@$(LOCAL_CLUSTER_DIR)/up.sh

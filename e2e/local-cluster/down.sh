@@ -45,7 +45,7 @@ remove_containers() {
     [ -d "$CONTAINERD_ROOT/root" ] && [ -f "$CONF_DIR/containerd.toml" ] || return 0
     log "starting containerd to remove what a killed cluster left"
     mkdir -p "$CONTAINERD_STATE"
-    start containerd "$(command -v containerd)" --config "$CONF_DIR/containerd.toml"
+    start containerd "$K8S_BIN/containerd" --config "$CONF_DIR/containerd.toml"
     wait_for "containerd" 30 ctr --address "$CONTAINERD_SOCK" version || return 0
   fi
   local ids id info

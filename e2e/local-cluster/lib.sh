@@ -1,11 +1,18 @@
 # Shared settings of the local-cluster scripts; sourced, never run.
 # Everything lives outside the repository, under $ZEROMESH_CACHE, keyed by the Kubernetes version.
 
-K8S_VERSION=1.20.2
-# Debian's source package of that release (1.20.5+really1.20.2).
-K8S_DEB_VERSION=1.20.5+really1.20.2
-# The upstream commit of v1.20.2 (no .git in the Debian tarball, so it is given by hand).
-K8S_GIT_COMMIT=faecb196815e248d3ecfb03c680a4507229c2a56
+# The release the local cluster and kube-api-test run: gobuild/kubernetes/go.mod requires it (and
+# the matching staging modules); build-binaries.sh checks that the two agree.
+K8S_VERSION=1.37.2
+# Its etcd (go.etcd.io/etcd/server/v3 in gobuild/kubernetes), containerd 2.x (gobuild/node), the
+# sandbox image's pause (build/pause/Makefile's TAG of that release).
+ETCD_VERSION=3.7.3
+CONTAINERD_VERSION=2.4.2
+PAUSE_VERSION=3.10.2
+# Kubernetes 1.37's go.mod says go 1.26.0; the machine's Go must be at least that.
+GO_MIN=1.26.0
+# Stamped into the binaries' version info (no .git in a module zip: no commit or real date).
+K8S_BUILD_DATE=2026-01-01T00:00:00Z
 
 ZEROMESH_CACHE="${ZEROMESH_CACHE:-$HOME/.cache/zeromesh}"
 K8S_DIR="$ZEROMESH_CACHE/k8s/$K8S_VERSION"
@@ -16,6 +23,12 @@ KUBE_API_TEST_BIN="$KUBE_API_TEST_DIR/k8s/$K8S_VERSION-linux-amd64"
 
 # The binaries build-binaries.sh produces; all must exist for the cache to count as complete.
 K8S_COMPONENTS="kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy"
+K8S_NODE_COMPONENTS="kube-controller-manager kube-scheduler kubelet kube-proxy"
+RUNTIME_BINARIES="containerd containerd-shim-runc-v2 ctr cni/bridge cni/host-local cni/portmap cni/loopback"
+CNI_BIN_DIR="$K8S_BIN/cni"
+
+# The scripts run our kubectl, etcd, containerd and ctr (not the machine's) once they are built.
+PATH="$K8S_BIN:$PATH"
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -59,7 +72,7 @@ apt_install() {
 }
 
 # Debian packages the node needs (the control plane's are in build-binaries.sh).
-NODE_PACKAGES="containerd runc containernetworking-plugins iptables conntrack dnsmasq-base busybox-static python3 openssl curl iproute2"
+NODE_PACKAGES="runc iptables conntrack dnsmasq-base busybox-static python3 openssl curl iproute2"
 
 # ---- the local cluster --------------------------------------------------------------------------
 # Persistent: PKI, configs, logs, containerd's content store (imported images survive down/up).
@@ -98,8 +111,11 @@ ETCD_CLIENT_PORT=12379
 ETCD_PEER_PORT=12380
 APISERVER_URL="https://$NODE_IP:$APISERVER_PORT"
 
-PAUSE_IMAGE="zeromesh.local/pause:3.2"
+PAUSE_IMAGE="zeromesh.local/pause:$PAUSE_VERSION"
 BUSYBOX_IMAGE="zeromesh.local/busybox:1.35"
+# Our kubectl alone (static): smoke.sh's client of the API through the kubernetes Service. busybox
+# 1.35's TLS offers only SHA-1 signatures, which Go >= 1.25 servers (kube-apiserver 1.37) refuse.
+KUBECTL_IMAGE="zeromesh.local/kubectl:$K8S_VERSION"
 
 # Sysctls the cluster changes (kubelet's kernel tunables, forwarding, bridge netfilter, kube-proxy's
 # route_localnet); up.sh saves their values first and down.sh puts them back.
@@ -137,8 +153,16 @@ start() {
   fi
   echo "$1" > "$PID_DIR/$name.cmd"
   echo "=== $(date -u +%FT%TZ) $*" >> "$LOG_DIR/$name.log"
-  # 9>&-: the daemon must not inherit the lock's descriptor, or the lock would live as long as it.
-  setsid "$@" >> "$LOG_DIR/$name.log" 2>&1 < /dev/null 9>&- &
+  # The daemon inherits no descriptor but its log: not up.sh's lock (fd 9), nor the one of a
+  # caller's `flock /tmp/zeromesh-cluster.lock make cluster-up`, which would otherwise stay locked
+  # as long as the cluster runs.
+  (
+    for fd in /proc/self/fd/*; do
+      fd="${fd##*/}"
+      [ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-" 2>/dev/null
+    done
+    exec setsid "$@" >> "$LOG_DIR/$name.log" 2>&1 < /dev/null
+  ) &
   local pid=$! i
   echo "$pid" > "$PID_DIR/$name.pid"
   # Until the forked shell has exec'd, /proc/<pid>/cmdline is still the shell's and component_pid

@@ -3,15 +3,15 @@
 #   - a Deployment of a locally built image (busybox httpd) behind a ClusterIP Service
 #     (server-side applied), scaled through /scale, and a NodePort Service reached from this
 #     machine;
-#   - a Job that resolves the Service by DNS (short, .svc and .svc.cluster.local names), fetches
-#     from it through kube-proxy, and reaches the API through the `kubernetes` Service with its
-#     ServiceAccount token;
+#   - a Job that resolves the Service by DNS (short, .svc and .svc.cluster.local names) and
+#     fetches from it through kube-proxy; a Job (our kubectl, in-cluster config) that reaches the
+#     API through the `kubernetes` Service with its ServiceAccount token, TLS verified;
 #   - a restricted pod: runAsUser 65532, read-only root filesystem, all capabilities dropped,
 #     writing only to an emptyDir;
 #   - kubectl logs and exec (the API server reaching kubelet on the node address);
 #   - namespace deletion collecting everything (garbage collector).
 # (busybox 1.35's wget crashes with -T: timeouts come from the timeout applet.)
-# Ends with "cluster-smoke: N passed, M failed"; exits 1 when a check failed.
+# Prints the API server's and the node's versions; ends with "cluster-smoke: N passed, M failed"; exits 1 when a check failed.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 . "$here/lib.sh"
@@ -19,6 +19,9 @@ here="$(cd "$(dirname "$0")" && pwd)"
 export KUBECONFIG="${KUBECONFIG:-$KUBECONFIG_OUT}"
 [ -f "$KUBECONFIG" ] || die "no kubeconfig at $KUBECONFIG (make cluster-up)"
 kubectl get --raw /readyz >/dev/null 2>&1 || die "the API server in $KUBECONFIG does not answer (make cluster-up)"
+server_version="$(kubectl version -o json | sed -n 's/.*"gitVersion": *"\([^"]*\)".*/\1/p' | tail -1)"
+node_versions="$(kubectl get nodes -o jsonpath='{range .items[*]}{.metadata.name} kubelet {.status.nodeInfo.kubeletVersion}, {.status.nodeInfo.containerRuntimeVersion}{"\n"}{end}')"
+log "Kubernetes $server_version (API server); nodes: ${node_versions:-none}"
 NS="zeromesh-smoke-$(date +%s)"
 TIMEOUT="${SMOKE_TIMEOUT:-90s}"
 passed=0 failed=0
@@ -51,9 +54,9 @@ cleanup() {
 trap cleanup EXIT
 
 kubectl create namespace "$NS" >/dev/null
-# Pods need the ServiceAccount's token Secret (token controller) before they are admitted.
-until kubectl -n "$NS" get serviceaccount default -o jsonpath='{.secrets[0].name}' 2>/dev/null | grep -q .; do
-  [ $(( $(date +%s) - t0 )) -lt 60 ] || die "no token for the default ServiceAccount in $NS after 60s"
+# Pods are admitted once the namespace's default ServiceAccount exists (service-account controller).
+until kubectl -n "$NS" get serviceaccount default >/dev/null 2>&1; do
+  [ $(( $(date +%s) - t0 )) -lt 60 ] || die "no default ServiceAccount in $NS after 60s"
   sleep 0.5
 done
 
@@ -81,7 +84,7 @@ spec:
             tcpSocket: {port: http}
             periodSeconds: 1
 YAML
-# Server-side apply; 1.20 needs protocol on every port.
+# Server-side apply (1.20 needed protocol on every port; kept so the smoke test stays version-neutral).
 check "server-side apply of a ClusterIP Service" kubectl -n "$NS" apply --server-side --field-manager zeromesh-smoke -f - <<YAML
 apiVersion: v1
 kind: Service
@@ -135,19 +138,63 @@ spec:
                   || { echo "no page through \$name"; exit 1; }
                 echo "resolved and fetched \$name"
               done
-              token=\$(cat /var/run/secrets/kubernetes.io/serviceaccount/token)
-              timeout 10 wget -q -O - --no-check-certificate --header "Authorization: Bearer \$token" \
-                https://kubernetes.default.svc/api | grep -q '"kind": *"APIVersions"' \
-                || { echo "API not reachable through the kubernetes Service"; exit 1; }
-              echo "reached the API through kubernetes.default.svc"
 YAML
-check "Job: DNS, Service through kube-proxy, API through the kubernetes Service" \
+# The API through the kubernetes Service by its DNS name, with the pod's ServiceAccount token and
+# the cluster CA (TLS verified): our kubectl with a kubeconfig naming the mounted files (busybox's
+# wget cannot talk TLS to 1.37).
+kubectl -n "$NS" apply -f - >/dev/null <<YAML
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: smoke-api-kubeconfig
+data:
+  kubeconfig: |
+    apiVersion: v1
+    kind: Config
+    clusters:
+      - name: in-cluster
+        cluster:
+          server: https://kubernetes.default.svc
+          certificate-authority: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt
+    users:
+      - name: service-account
+        user:
+          tokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token
+    contexts:
+      - name: in-cluster
+        context: {cluster: in-cluster, user: service-account}
+    current-context: in-cluster
+---
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: smoke-api
+spec:
+  backoffLimit: 0
+  activeDeadlineSeconds: 60
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: api
+          image: $KUBECTL_IMAGE
+          imagePullPolicy: Never
+          args: [--kubeconfig=/etc/smoke/kubeconfig, get, --raw, /api, --request-timeout=10s]
+          volumeMounts:
+            - {name: kubeconfig, mountPath: /etc/smoke}
+      volumes:
+        - name: kubeconfig
+          configMap: {name: smoke-api-kubeconfig}
+YAML
+check "Job: DNS, Service through kube-proxy" \
   kubectl -n "$NS" wait --for=condition=complete job/smoke-client --timeout="$TIMEOUT"
+check "Job: API through the kubernetes Service with the ServiceAccount token" \
+  kubectl -n "$NS" wait --for=condition=complete job/smoke-api --timeout="$TIMEOUT"
 node_port="$(kubectl -n "$NS" get service smoke-web-nodeport -o jsonpath='{.spec.ports[0].nodePort}')"
 check "NodePort $NODE_IP:$node_port reached from this machine" \
   sh -c "curl -fsS --max-time 5 'http://$NODE_IP:$node_port/' | grep -q '^zeromesh-smoke from smoke-web-'"
 check "kubectl logs (API server to kubelet)" \
-  sh -c "kubectl -n '$NS' logs job/smoke-client | grep -q 'reached the API'"
+  sh -c "kubectl -n '$NS' logs job/smoke-api | grep -q '\"kind\":\"APIVersions\"'"
 check "kubectl exec (API server to kubelet)" \
   sh -c "kubectl -n '$NS' exec deploy/smoke-web -- cat /tmp/www/index.html | grep -q zeromesh-smoke"
 
@@ -194,5 +241,6 @@ check "namespace deletion collects everything" kubectl delete namespace "$NS" --
 trap - EXIT
 
 log "smoke test took $(( $(date +%s) - t0 ))s"
+echo "cluster-smoke: Kubernetes $server_version"
 echo "cluster-smoke: $passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -84,8 +84,9 @@ write_configs() {
   mv "$CONF_DIR/runc-wrapper.sh.tmp" "$CONF_DIR/runc-wrapper.sh"
   install -m 755 "$here/dns-watcher.py" "$CONF_DIR/dns-watcher.py"
   cat > "$CONF_DIR/containerd.toml" <<CONF
-# containerd of the ZeroMesh local cluster: its own socket, root and state, never the system's.
-version = 2
+# containerd $CONTAINERD_VERSION of the ZeroMesh local cluster: its own socket, root and state,
+# never the system's.
+version = 3
 root = "$CONTAINERD_ROOT/root"
 state = "$CONTAINERD_STATE"
 oom_score = 0
@@ -99,37 +100,45 @@ oom_score = 0
 [metrics]
   address = ""
 
-[plugins."io.containerd.internal.v1.opt"]
-  path = "$CONTAINERD_ROOT/opt"
+[plugins."io.containerd.cri.v1.images"]
+  snapshotter = "overlayfs"
 
-[plugins."io.containerd.grpc.v1.cri"]
-  sandbox_image = "$PAUSE_IMAGE"
-  stream_server_address = "127.0.0.1"
-  stream_server_port = "0"
+  # The sandbox image, pinned: kubelet's image garbage collection never removes it.
+  [plugins."io.containerd.cri.v1.images".pinned_images]
+    sandbox = "$PAUSE_IMAGE"
+
+[plugins."io.containerd.cri.v1.runtime"]
   enable_selinux = false
   max_container_log_line_size = 16384
 
-  [plugins."io.containerd.grpc.v1.cri".containerd]
-    snapshotter = "overlayfs"
+  [plugins."io.containerd.cri.v1.runtime".containerd]
     default_runtime_name = "runc"
 
-    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+    [plugins."io.containerd.cri.v1.runtime".containerd.runtimes.runc]
       runtime_type = "io.containerd.runc.v2"
 
-      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+      [plugins."io.containerd.cri.v1.runtime".containerd.runtimes.runc.options]
         BinaryName = "$CONF_DIR/runc-wrapper.sh"
         Root = "$RUN_DIR/runc"
         SystemdCgroup = false
 
-  [plugins."io.containerd.grpc.v1.cri".cni]
-    bin_dir = "/usr/lib/cni"
+  [plugins."io.containerd.cri.v1.runtime".cni]
+    bin_dirs = ["$CNI_BIN_DIR"]
     conf_dir = "$CNI_CONF_DIR"
     max_conf_num = 1
+
+[plugins."io.containerd.grpc.v1.cri"]
+  stream_server_address = "127.0.0.1"
+  stream_server_port = "0"
+
+# No NRI plugins here, and no socket under the system's /var/run/nri.
+[plugins."io.containerd.nri.v1.nri"]
+  disable = true
 CONF
 
   cat > "$CNI_CONF_DIR/10-zeromesh.conflist" <<CONF
 {
-  "cniVersion": "0.4.0",
+  "cniVersion": "1.0.0",
   "name": "zeromesh",
   "plugins": [
     {
@@ -172,7 +181,9 @@ authentication:
     clientCAFile: $PKI_DIR/ca.crt
 authorization:
   mode: Webhook
-# What works on this VM (cgroup v1, no systemd, no swap accounting).
+# What works on this VM (cgroup v1, no systemd, no swap accounting). Kubelets since 1.35 refuse
+# cgroup v1 unless failCgroupV1 is false (the VM mounts only v1 hierarchies).
+failCgroupV1: false
 cgroupDriver: cgroupfs
 cgroupsPerQOS: false
 enforceNodeAllocatable: []
@@ -217,7 +228,7 @@ CONF
 start_etcd() {
   mkdir -p "$ETCD_DATA"
   chmod 700 "$ETCD_DATA"
-  start etcd "$(command -v etcd)" --name zeromesh --data-dir "$ETCD_DATA" \
+  start etcd "$K8S_BIN/etcd" --name zeromesh --data-dir "$ETCD_DATA" \
     --listen-client-urls "http://127.0.0.1:$ETCD_CLIENT_PORT" \
     --advertise-client-urls "http://127.0.0.1:$ETCD_CLIENT_PORT" \
     --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
@@ -230,7 +241,7 @@ start_etcd() {
 start_apiserver() {
   start kube-apiserver "$K8S_BIN/kube-apiserver" \
     --advertise-address "$NODE_IP" --bind-address "$NODE_IP" --secure-port "$APISERVER_PORT" \
-    --insecure-port 0 --cert-dir "$RUN_DIR/kube-apiserver" \
+    --cert-dir "$RUN_DIR/kube-apiserver" \
     --etcd-servers "http://127.0.0.1:$ETCD_CLIENT_PORT" \
     --tls-cert-file "$PKI_DIR/apiserver.crt" --tls-private-key-file "$PKI_DIR/apiserver.key" \
     --client-ca-file "$PKI_DIR/ca.crt" \
@@ -258,7 +269,7 @@ start_controllers() {
     --kubeconfig "$CONF_DIR/kube-controller-manager.kubeconfig" \
     --authentication-kubeconfig "$CONF_DIR/kube-controller-manager.kubeconfig" \
     --authorization-kubeconfig "$CONF_DIR/kube-controller-manager.kubeconfig" \
-    --bind-address 127.0.0.1 --secure-port 10257 --port 0 --cert-dir "$RUN_DIR/kube-controller-manager" \
+    --bind-address 127.0.0.1 --secure-port 10257 --cert-dir "$RUN_DIR/kube-controller-manager" \
     --service-account-private-key-file "$PKI_DIR/sa.key" --root-ca-file "$PKI_DIR/ca.crt" \
     --use-service-account-credentials \
     --cluster-signing-cert-file "$PKI_DIR/ca.crt" --cluster-signing-key-file "$PKI_DIR/ca.key" \
@@ -268,7 +279,7 @@ start_controllers() {
     --kubeconfig "$CONF_DIR/kube-scheduler.kubeconfig" \
     --authentication-kubeconfig "$CONF_DIR/kube-scheduler.kubeconfig" \
     --authorization-kubeconfig "$CONF_DIR/kube-scheduler.kubeconfig" \
-    --bind-address 127.0.0.1 --secure-port 10259 --port 0 --cert-dir "$RUN_DIR/kube-scheduler" \
+    --bind-address 127.0.0.1 --secure-port 10259 --cert-dir "$RUN_DIR/kube-scheduler" \
     --leader-elect=false --profiling=false --v 1
 }
 
@@ -278,6 +289,10 @@ ensure_images() {
   if [ ! -f "$IMAGE_DIR/pause.tar" ] || [ "$K8S_BIN/pause" -nt "$IMAGE_DIR/pause.tar" ]; then
     /usr/bin/python3 "$here/make-image.py" --tag "$PAUSE_IMAGE" --out "$IMAGE_DIR/pause.tar" \
       --file "$K8S_BIN/pause:/pause:0755" --entrypoint '["/pause"]' --user 65535:65535
+  fi
+  if [ ! -f "$IMAGE_DIR/kubectl.tar" ] || [ "$K8S_BIN/kubectl" -nt "$IMAGE_DIR/kubectl.tar" ]; then
+    /usr/bin/python3 "$here/make-image.py" --tag "$KUBECTL_IMAGE" --out "$IMAGE_DIR/kubectl.tar" \
+      --file "$K8S_BIN/kubectl:/kubectl:0755" --entrypoint '["/kubectl"]' --user 65532:65532
   fi
   if [ ! -f "$IMAGE_DIR/busybox.tar" ] || [ /bin/busybox -nt "$IMAGE_DIR/busybox.tar" ]; then
     local args=() applet etc
@@ -299,12 +314,13 @@ ctr_k8s() { ctr --address "$CONTAINERD_SOCK" -n k8s.io "$@"; }
 
 start_containerd() {
   mkdir -p "$CONTAINERD_STATE"
-  start containerd "$(command -v containerd)" --config "$CONF_DIR/containerd.toml"
+  start containerd "$K8S_BIN/containerd" --config "$CONF_DIR/containerd.toml"
   wait_component containerd "containerd" 30 ctr --address "$CONTAINERD_SOCK" version
   local present
   present="$(ctr_k8s images ls -q)"
   grep -qxF "$(normalized "$PAUSE_IMAGE")" <<<"$present" || ctr_k8s images import "$IMAGE_DIR/pause.tar" >&2
   grep -qxF "$(normalized "$BUSYBOX_IMAGE")" <<<"$present" || ctr_k8s images import "$IMAGE_DIR/busybox.tar" >&2
+  grep -qxF "$(normalized "$KUBECTL_IMAGE")" <<<"$present" || ctr_k8s images import "$IMAGE_DIR/kubectl.tar" >&2
 }
 
 # The name containerd stores for a reference (docker.io/ prefix for Docker Hub short names).
@@ -365,9 +381,9 @@ resolves_to() { busybox nslookup "$1" "$NODE_IP" 2>/dev/null | grep -q "Address:
 start_node() {
   start kubelet "$K8S_BIN/kubelet" --config "$CONF_DIR/kubelet.yaml" \
     --kubeconfig "$CONF_DIR/kubelet.kubeconfig" \
-    --container-runtime remote --container-runtime-endpoint "unix://$CONTAINERD_SOCK" \
+    --container-runtime-endpoint "unix://$CONTAINERD_SOCK" \
     --node-ip "$NODE_IP" --hostname-override "$NODE_NAME" --root-dir "$KUBELET_ROOT" \
-    --pod-infra-container-image "$PAUSE_IMAGE" --oom-score-adj 0 --v 1
+    --oom-score-adj 0 --v 1
   start kube-proxy "$K8S_BIN/kube-proxy" --config "$CONF_DIR/kube-proxy.yaml" --v 1
   wait_component kubelet "node $NODE_NAME Ready" "$UP_TIMEOUT_NODE" node_ready
   alive kube-proxy || die "kube-proxy did not start"
@@ -380,8 +396,9 @@ node_ready() {
 
 # A pod must run to completion: proves sandbox, CNI, image store and kubelet together.
 check_pod() {
-  wait_component kube-controller-manager "the default ServiceAccount's token" 60 \
-    sh -c "kubectl --kubeconfig '$KUBECONFIG_OUT' -n default get serviceaccount default -o jsonpath='{.secrets[0].name}' | grep -q ."
+  # Pods are admitted once their namespace's default ServiceAccount exists (tokens are projected).
+  wait_component kube-controller-manager "the default ServiceAccount" 60 \
+    kubectl_admin -n default get serviceaccount default
   kubectl_admin -n default delete pod zeromesh-up-check --ignore-not-found --timeout=30s >/dev/null
   kubectl_admin -n default apply -f - >/dev/null <<YAML
 apiVersion: v1

@@ -54,7 +54,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The chart and the single-file install against a real kube-apiserver (kube-api-test, Kubernetes
- * 1.20.2 like the local cluster, or the version given by -Dkube-api-test.version; RBAC
+ * 1.37.2 like the local cluster by default, -Dkube-api-test.version=1.20.2 for the oldest; RBAC
  * authorization on): the API server accepts every object, the CRDs become Established, and the API
  * server's own authorizer (SubjectAccessReview) confirms that the operator's ServiceAccount may do
  * what the operator's code needs ({@link OperatorRbac}) where it reconciles, none of what was

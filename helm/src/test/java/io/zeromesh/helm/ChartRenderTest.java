@@ -50,9 +50,10 @@ class ChartRenderTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"1.20.2", "1.31.2"})
+  @ValueSource(strings = {"1.20.2", "1.37.0", "1.37.2"})
   void rendersForTheLocalClusterAndKind(String kubeVersion) {
-    // 1.20.2: e2e/local-cluster's API server; 1.31: the kind node image.
+    // 1.20.2: the oldest tested (make cluster-binaries-1.20); 1.37.0: kind v0.33.0's node image;
+    // 1.37.2: e2e/local-cluster's Kubernetes.
     String rendered = ChartFixture.renderText(null, kubeVersion);
     assertTrue(rendered.contains("kind: Deployment"), rendered);
   }
