@@ -71,6 +71,11 @@ host_network() {
   echo 1 > /proc/sys/net/bridge/bridge-nf-call-iptables
   # A FORWARD policy of DROP (dockerd sets one) would block pod traffic: accept the bridge.
   iptables -w -N ZEROMESH-FORWARD 2>/dev/null || iptables -w -F ZEROMESH-FORWARD
+  # A Service IP that kube-proxy has not translated yet (a client connecting the moment its Service
+  # appears) would leave by the default route and its SYN would hang for minutes: refuse it at
+  # once, so the client's reconnect finds the rule. Translated packets carry the pod's address here.
+  iptables -w -A ZEROMESH-FORWARD -d "$SERVICE_CIDR" -p tcp -j REJECT --reject-with tcp-reset
+  iptables -w -A ZEROMESH-FORWARD -d "$SERVICE_CIDR" -j REJECT --reject-with icmp-port-unreachable
   iptables -w -A ZEROMESH-FORWARD -i "$BRIDGE" -j ACCEPT
   iptables -w -A ZEROMESH-FORWARD -o "$BRIDGE" -j ACCEPT
   iptables -w -C FORWARD -j ZEROMESH-FORWARD 2>/dev/null || iptables -w -I FORWARD 1 -j ZEROMESH-FORWARD
