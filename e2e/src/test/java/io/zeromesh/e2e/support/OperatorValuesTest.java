@@ -32,6 +32,16 @@ class OperatorValuesTest {
         () -> "pull policy in\n" + rendered);
   }
 
+  /** What LeaderElectionE2eTest upgrades the release to: two replicas behind the Lease. */
+  @Test
+  void chartRendersTwoReplicasWithLeaderElection() {
+    String rendered = render(LeaderElection.VALUES);
+    assertTrue(rendered.contains("replicas: 2"), () -> "two replicas in\n" + rendered);
+    assertTrue(
+        rendered.matches("(?s).*name: ZEROMESH_LEADER_ELECTION\\s+value: \"true\".*"),
+        () -> "leader election on in\n" + rendered);
+  }
+
   private static String render(Map<String, String> extra) {
     TemplateCommand template =
         new Helm(E2eSettings.chart())
