@@ -137,10 +137,9 @@ class ResilienceE2eTest {
     String backend = Devices.backendEndpoint(feed);
     DeviceMetrics metrics = new DeviceMetrics(ns, ZmqKind.FORWARDER, "feed");
 
-    ProbeRun subscriber =
-        ns.probes().start(Probe.job("sub", "sub").endpoint(backend).timeoutSeconds(55));
-    metrics.await("zeromesh_subscriptions", Map.of(), ">= 1", v -> v >= 1, Duration.ofMinutes(2));
-    // 1000 messages at 50/s: 20 s of traffic.
+    // The publisher first: it sends nothing until a subscription reaches it (XPUB), then 1000
+    // messages at 50/s, 20 s paced by its own clock. So the subscriber's 55 s cover the whole send
+    // however long the suite's own waits take.
     ProbeRun publisher =
         ns.probes()
             .start(
@@ -149,7 +148,10 @@ class ResilienceE2eTest {
                     .flag("topic", "ticks")
                     .flag("count", Integer.toString(published))
                     .flag("rate", Integer.toString(PUBLISH_RATE))
-                    .timeoutSeconds(90));
+                    .timeoutSeconds(150));
+    ProbeRun subscriber =
+        ns.probes().start(Probe.job("sub", "sub").endpoint(backend).timeoutSeconds(55));
+    metrics.await("zeromesh_subscriptions", Map.of(), ">= 1", v -> v >= 1, Duration.ofMinutes(2));
     double deliveredBefore =
         metrics.await(
             "zeromesh_messages_total",
