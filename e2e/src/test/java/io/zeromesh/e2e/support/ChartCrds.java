@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,6 +26,7 @@ import java.util.stream.Stream;
 final class ChartCrds {
   static final String DIGEST_ANNOTATION = "e2e.zeromesh.io/crd-sha256";
   private static final Duration ESTABLISHED = Duration.ofMinutes(2);
+  private static final int MAX_CONFLICTS = 10;
 
   private ChartCrds() {}
 
@@ -73,9 +75,7 @@ final class ChartCrds {
       if (before == null) {
         crds(kube).resource(crd).create();
       } else {
-        // A replacement (PUT), not a merge: nothing of the earlier CRD survives but its status.
-        crd.getMetadata().setResourceVersion(before.getMetadata().getResourceVersion());
-        crds(kube).resource(crd).update();
+        replace(kube, crd);
       }
       Step.log(
           "CRD %s: %s (%s, sha256 %s)",
@@ -92,6 +92,29 @@ final class ChartCrds {
           .pollInterval(Duration.ofMillis(500))
           .ignoreExceptions()
           .until(() -> servesThisBuild(crds(kube).withName(name).get(), digest));
+    }
+  }
+
+  /**
+   * A replacement (PUT), not a merge: nothing of the earlier CRD survives but its status. Put on
+   * top of the latest version, again when the API server changed it meanwhile (it updates a CRD's
+   * status, e.g. as it becomes Established): 409 Conflict, a bounded number of times.
+   */
+  private static void replace(KubernetesClient kube, CustomResourceDefinition crd) {
+    String name = crd.getMetadata().getName();
+    for (int attempt = 1; ; attempt++) {
+      crd.getMetadata()
+          .setResourceVersion(crds(kube).withName(name).get().getMetadata().getResourceVersion());
+      try {
+        crds(kube).resource(crd).update();
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == MAX_CONFLICTS) {
+          throw e;
+        }
+        Step.log(
+            "CRD %s changed while it was replaced (%s); again", name, e.getStatus().getMessage());
+      }
     }
   }
 
