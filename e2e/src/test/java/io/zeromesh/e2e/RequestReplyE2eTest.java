@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.zeromesh.e2e.support.CaseNamespace;
 import io.zeromesh.e2e.support.DeviceMetrics;
 import io.zeromesh.e2e.support.Devices;
+import io.zeromesh.e2e.support.E2eSettings;
 import io.zeromesh.e2e.support.Probe;
 import io.zeromesh.e2e.support.ProbeResult;
 import io.zeromesh.e2e.support.ProbeRun;
@@ -57,6 +59,13 @@ class RequestReplyE2eTest {
     GenericKubernetesResource broker =
         ns.devices().awaitReady(ZmqKind.BROKER, "rr", Duration.ofMinutes(3));
     String frontend = Devices.frontendEndpoint(broker);
+    // The operator runs devices with the broker image of this build (its unique tag).
+    Pod device =
+        ns.devices().awaitPods(ZmqKind.BROKER, "rr", false, 1, Duration.ofMinutes(2)).get(0);
+    assertEquals(
+        List.of(E2eSettings.brokerImage()),
+        device.getSpec().getContainers().stream().map(c -> c.getImage()).toList(),
+        "device image");
     List<String> workers =
         ns.devices().awaitPods(ZmqKind.BROKER, "rr", true, WORKERS, Duration.ofMinutes(2)).stream()
             .map(p -> p.getMetadata().getName())

@@ -161,7 +161,17 @@ final class OperatorInstallation implements ExtensionContext.Store.CloseableReso
                               d.getStatus().getAvailableReplicas() != null
                                   && d.getStatus().getAvailableReplicas() >= 1);
             });
-    Step.log("operator ready in %s", namespace);
+    List<String> images =
+        kube.pods().inNamespace(namespace).list().getItems().stream()
+            .flatMap(p -> p.getSpec().getContainers().stream())
+            .map(c -> c.getImage())
+            .distinct()
+            .toList();
+    if (!images.equals(List.of(E2eSettings.operatorImage()))) {
+      throw new IllegalStateException(
+          "operator pods run " + images + ", not this build's " + E2eSettings.operatorImage());
+    }
+    Step.log("operator ready in %s, image %s", namespace, E2eSettings.operatorImage());
   }
 
   private static boolean established(KubernetesClient kube, ZmqKind kind) {
