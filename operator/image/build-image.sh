@@ -8,14 +8,21 @@
 #      entrypoint `java -jar /deployments/quarkus-run.jar`, and writes a docker-archive tarball
 #      that `ctr images import` and `kind load image-archive` accept.
 #
+# The image is tagged zeromesh/operator:$ZEROMESH_IMAGE_TAG (the unique tag of the sources that
+# broker-image/broker.mk computes for `make operator-image`) and also :$ZEROMESH_VERSION; without
+# ZEROMESH_IMAGE_TAG, only with the pom's zeromesh/operator:<version>. The reference goes to
+# operator/target/jib-image.ref, where the e2e suite reads what to install.
+#
 # Usage: operator/image/build-image.sh
 #   MVN                              Maven command (default: mvn -B -ntp)
+#   ZEROMESH_IMAGE_TAG, ZEROMESH_VERSION  set by make (broker-image/broker.mk)
 #   ZEROMESH_SKIP_OPERATOR_PACKAGE=1 use operator/target/quarkus-app as it is (the caller just built it)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 MVN=${MVN:-mvn -B -ntp}
 ARCHIVE=operator/target/jib-image.tar
+REF=operator/target/jib-image.ref
 APP=operator/target/quarkus-app
 
 die() { echo "build-image: $*" >&2; exit 1; }
@@ -33,8 +40,13 @@ fi
 # Jib containerizes a Java project; this one has no classes of its own (the image holds only the
 # fast-jar, as extra files), but Jib requires the directory to exist.
 mkdir -p operator/image/target/classes
-rm -f "$ARCHIVE"
-$MVN -f operator/image/pom.xml jib:buildTar "-Dzeromesh.base.image=tar://$base"
+rm -f "$ARCHIVE" "$REF"
+tag_args=()
+if [ -n "${ZEROMESH_IMAGE_TAG:-}" ]; then
+  [ -n "${ZEROMESH_VERSION:-}" ] || die "ZEROMESH_IMAGE_TAG is set but ZEROMESH_VERSION is not"
+  tag_args=("-Dzeromesh.operator.image=zeromesh/operator:$ZEROMESH_IMAGE_TAG" "-Djib.to.tags=$ZEROMESH_VERSION")
+fi
+$MVN -f operator/image/pom.xml jib:buildTar "-Dzeromesh.base.image=tar://$base" "${tag_args[@]}"
 [ -s "$ARCHIVE" ] || die "Jib wrote no $ARCHIVE"
 
 # The archive must be what a pod gets: a docker archive naming the image, user 65532, the fast-jar.
@@ -48,4 +60,12 @@ assert c.get("User") == "65532:65532", "user is %r, not 65532:65532" % c.get("Us
 ep = c.get("Entrypoint") or []
 assert ep[:1] == ["/opt/java/bin/java"] and ep[-2:] == ["-jar", "/deployments/quarkus-run.jar"], "entrypoint %r" % ep
 ' || die "unexpected image config in $ARCHIVE"
-echo "build-image: $ARCHIVE ($(du -h "$ARCHIVE" | cut -f1)), $(echo "$manifest" | grep -o '"zeromesh/operator:[^"]*"')"
+# The unique reference when one was asked for (it must be in the archive), else the archive's one.
+ref=$(echo "$manifest" | /usr/bin/python3 -c '
+import json, sys
+tags, want = json.load(sys.stdin)[0]["RepoTags"], sys.argv[1]
+print(want if want in tags else "" if want else tags[0])
+' "${ZEROMESH_IMAGE_TAG:+zeromesh/operator:$ZEROMESH_IMAGE_TAG}")
+[ -n "$ref" ] || die "$ARCHIVE does not name zeromesh/operator:${ZEROMESH_IMAGE_TAG:-}: $manifest"
+echo "$ref" >"$REF"
+echo "build-image: $ARCHIVE ($(du -h "$ARCHIVE" | cut -f1)), $ref (in $REF)"

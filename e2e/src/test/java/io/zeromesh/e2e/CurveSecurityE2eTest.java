@@ -87,6 +87,7 @@ class CurveSecurityE2eTest {
     ProbeResult served = keyHolder.awaitResult();
     assertEquals(0, served.exitCode(), () -> served + "\n" + served.log());
     assertEquals(REQUESTS, served.received(), "replies to the client holding the server key");
+    assertEquals(0, served.resent(), () -> "requests resent with no restart: " + served);
 
     ProbeResult refused =
         ns.probes()

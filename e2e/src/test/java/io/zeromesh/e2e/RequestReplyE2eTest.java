@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.zeromesh.e2e.support.CaseNamespace;
 import io.zeromesh.e2e.support.DeviceMetrics;
 import io.zeromesh.e2e.support.Devices;
+import io.zeromesh.e2e.support.E2eSettings;
 import io.zeromesh.e2e.support.Probe;
 import io.zeromesh.e2e.support.ProbeResult;
 import io.zeromesh.e2e.support.ProbeRun;
@@ -26,7 +28,10 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Request-reply N:M: three clients, one ZmqBroker, three workers; every request answered. */
+/**
+ * Request-reply N:M: three clients, one ZmqBroker, three workers; every request answered at the
+ * first try (no request resent: nothing restarts here).
+ */
 @ZeroMeshE2e
 @Order(1)
 class RequestReplyE2eTest {
@@ -54,6 +59,13 @@ class RequestReplyE2eTest {
     GenericKubernetesResource broker =
         ns.devices().awaitReady(ZmqKind.BROKER, "rr", Duration.ofMinutes(3));
     String frontend = Devices.frontendEndpoint(broker);
+    // The operator runs devices with the broker image of this build (its unique tag).
+    Pod device =
+        ns.devices().awaitPods(ZmqKind.BROKER, "rr", false, 1, Duration.ofMinutes(2)).get(0);
+    assertEquals(
+        List.of(E2eSettings.brokerImage()),
+        device.getSpec().getContainers().stream().map(c -> c.getImage()).toList(),
+        "device image");
     List<String> workers =
         ns.devices().awaitPods(ZmqKind.BROKER, "rr", true, WORKERS, Duration.ofMinutes(2)).stream()
             .map(p -> p.getMetadata().getName())
@@ -87,6 +99,8 @@ class RequestReplyE2eTest {
     for (ProbeResult r : results) {
       assertEquals(0, r.exitCode(), () -> r + "\n" + r.log());
       assertEquals(REQUESTS_PER_CLIENT, r.received(), () -> "replies to " + r);
+      // No device restarts here: every request is answered within its timeout at the first try.
+      assertEquals(0, r.resent(), () -> "requests resent with no restart: " + r + "\n" + r.log());
       replies += r.received();
       r.peers().forEach((worker, n) -> servedBy.merge(worker, n, Long::sum));
     }

@@ -62,6 +62,34 @@ public final class Devices {
         .scale(replicas);
   }
 
+  /** Changes fields of the spec with a JSON merge patch, as {@code kubectl patch --type merge}. */
+  public GenericKubernetesResource patchSpec(ZmqKind kind, String name, Map<String, Object> spec) {
+    Step.log("patch %s/%s spec with %s", kind.kind(), name, spec);
+    return kube.genericKubernetesResources(kind.context())
+        .inNamespace(namespace)
+        .withName(name)
+        .patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            kube.getKubernetesSerialization().asJson(Map.of("spec", spec)));
+  }
+
+  /** {@code spec.replicas} of the resource's worker Deployment, if it has one. */
+  public Optional<Integer> workerDeploymentReplicas(ZmqKind kind, String name) {
+    GenericKubernetesResource owner = get(kind, name);
+    if (owner == null) {
+      return Optional.empty();
+    }
+    return kube.apps().deployments().inNamespace(namespace).list().getItems().stream()
+        .filter(d -> ownedBy(d, owner.getMetadata().getUid()))
+        .filter(
+            d ->
+                d.getSpec().getTemplate().getSpec().getContainers().stream()
+                    .anyMatch(c -> "worker".equals(c.getName())))
+        .map(d -> d.getSpec().getReplicas())
+        .findFirst();
+  }
+
   /**
    * The running pods that belong to a resource: owned, through a Deployment and its ReplicaSets, by
    * the resource. {@code workers} selects the pods of the worker template (container {@code

@@ -32,6 +32,13 @@ final class Diagnostics {
     section("Services and endpoints in " + caseNamespace, () -> services(kube, caseNamespace));
     section("pods and logs in " + caseNamespace, () -> podLogs(kube, caseNamespace));
     section("events in " + operatorNamespace, () -> events(kube, operatorNamespace));
+    section("Leases in " + operatorNamespace, () -> leases(kube, operatorNamespace));
+  }
+
+  private static void leases(KubernetesClient kube, String namespace) {
+    kube.leases().inNamespace(namespace).list().getItems().stream()
+        .map(l -> l.getMetadata().getName() + " " + l.getSpec())
+        .forEach(System.out::println);
   }
 
   static void dumpOperator(KubernetesClient kube) {

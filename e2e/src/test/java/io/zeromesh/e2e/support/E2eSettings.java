@@ -41,12 +41,50 @@ public final class E2eSettings {
     return chart;
   }
 
+  /**
+   * The broker image under test: {@code -Dzeromesh.e2e.brokerImage}, else the reference {@code make
+   * broker-image} wrote beside the archive ({@code broker-image/target/jib-image.ref}, a tag unique
+   * to that build).
+   */
   public static String brokerImage() {
-    return System.getProperty("zeromesh.e2e.brokerImage", "zeromesh/broker:0.1.0");
+    return image("zeromesh.e2e.brokerImage", "zeromesh.e2e.brokerImageRef", "make broker-image");
   }
 
+  /** The operator image under test, like {@link #brokerImage()} ({@code make operator-image}). */
   public static String operatorImage() {
-    return System.getProperty("zeromesh.e2e.operatorImage", "zeromesh/operator:0.1.0");
+    return image(
+        "zeromesh.e2e.operatorImage", "zeromesh.e2e.operatorImageRef", "make operator-image");
+  }
+
+  private static String image(String property, String refFileProperty, String build) {
+    String given = System.getProperty(property, "");
+    if (!given.isBlank()) {
+      return given.trim();
+    }
+    String refFile = System.getProperty(refFileProperty, "");
+    if (refFile.isBlank()) {
+      throw new IllegalStateException(
+          "no image: set -D" + property + " or -D" + refFileProperty + " (e2e/pom.xml sets both)");
+    }
+    return readReference(Path.of(refFile), build);
+  }
+
+  /** The one image reference in a file written by the image build. */
+  static String readReference(Path file, String build) {
+    try {
+      String ref = Files.exists(file) ? Files.readString(file).trim() : "";
+      if (ref.isEmpty() || ref.contains("\n") || ref.contains(" ")) {
+        throw new IllegalStateException(
+            (ref.isEmpty() ? "no image reference in " : "not one image reference in ")
+                + file
+                + ": run `"
+                + build
+                + "` first (it writes the tag of the image it built there)");
+      }
+      return ref;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read " + file, e);
+    }
   }
 
   /** IfNotPresent (images loaded into the node) or Never. */

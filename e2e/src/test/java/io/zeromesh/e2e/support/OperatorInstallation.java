@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.Release;
+import com.marcnuri.helm.UpgradeCommand;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -31,14 +32,45 @@ final class OperatorInstallation implements ExtensionContext.Store.CloseableReso
 
   /** The chart values of the run: the images just built, never pulled from a registry. */
   static Map<String, String> values() {
+    return values(E2eSettings.operatorImage(), E2eSettings.brokerImage());
+  }
+
+  /** The chart values that run the operator image and make it run devices with the broker image. */
+  static Map<String, String> values(String operatorImage, String brokerImage) {
     Map<String, String> values = new LinkedHashMap<>();
-    values.put("image.repository", E2eSettings.repository(E2eSettings.operatorImage()));
-    values.put("image.tag", E2eSettings.tag(E2eSettings.operatorImage()));
+    values.put("image.repository", E2eSettings.repository(operatorImage));
+    values.put("image.tag", E2eSettings.tag(operatorImage));
     values.put("image.pullPolicy", E2eSettings.imagePullPolicy());
-    values.put("brokerImage.repository", E2eSettings.repository(E2eSettings.brokerImage()));
-    values.put("brokerImage.tag", E2eSettings.tag(E2eSettings.brokerImage()));
+    values.put("brokerImage.repository", E2eSettings.repository(brokerImage));
+    values.put("brokerImage.tag", E2eSettings.tag(brokerImage));
     values.put("brokerImage.pullPolicy", E2eSettings.imagePullPolicy());
     return values;
+  }
+
+  /**
+   * {@code helm upgrade} of the run's release with the run's values plus {@code extra} (e.g. {@code
+   * replicaCount}), waiting until its pods are ready; then the operator Deployment is available.
+   */
+  static void upgrade(Map<String, String> extra) {
+    KubernetesClient kube = Kube.client();
+    String namespace = E2eSettings.operatorNamespace();
+    Map<String, String> values = new LinkedHashMap<>(values());
+    values.putAll(extra);
+    UpgradeCommand upgrade =
+        new Helm(E2eSettings.chart())
+            .upgrade()
+            .withName(RELEASE)
+            .withNamespace(namespace)
+            .withKubeConfig(E2eSettings.kubeconfig())
+            .waitReady()
+            .withTimeout(HELM_TIMEOUT_SECONDS);
+    values.forEach(upgrade::set);
+    Step.log("helm upgrade %s -n %s with %s", RELEASE, namespace, extra);
+    Release release = upgrade.call();
+    Step.log(
+        "release %s: %s, revision %s",
+        release.getName(), release.getStatus(), release.getRevision());
+    awaitOperatorReady(kube, namespace);
   }
 
   static OperatorInstallation install() {
@@ -53,6 +85,7 @@ final class OperatorInstallation implements ExtensionContext.Store.CloseableReso
     boolean crdsWereThere =
         List.of(ZmqKind.values()).stream()
             .anyMatch(k -> crds(kube).withName(k.crdName()).get() != null);
+    requireImagesOnNodes(kube);
     // A run that was killed leaves its release behind: start from a clean slate.
     uninstall(kubeconfig, namespace, true);
     // The namespace of the previous run may still be terminating; Helm cannot install into it.
@@ -65,6 +98,9 @@ final class OperatorInstallation implements ExtensionContext.Store.CloseableReso
               var existing = kube.namespaces().withName(namespace).get();
               return existing == null || existing.getMetadata().getDeletionTimestamp() == null;
             });
+    // Helm installs a chart's crds/ only where no CRD of that name exists, and never updates one:
+    // CRDs left by an earlier run (or the demo) would be tested instead of this build's.
+    ChartCrds.apply(kube, chart);
     InstallCommand install =
         new Helm(chart)
             .install()
@@ -89,6 +125,20 @@ final class OperatorInstallation implements ExtensionContext.Store.CloseableReso
     return new OperatorInstallation(crdsWereThere);
   }
 
+  /** Fails at once, saying how to fix it, when a node lacks an image of this build. */
+  private static void requireImagesOnNodes(KubernetesClient kube) {
+    List<String> images = List.of(E2eSettings.operatorImage(), E2eSettings.brokerImage());
+    List<String> missing = NodeImages.missing(kube.nodes().list().getItems(), images);
+    if (!missing.isEmpty()) {
+      throw new IllegalStateException(
+          "the cluster's nodes do not hold this build's images:\n  "
+              + String.join("\n  ", missing)
+              + "\nload them: `make cluster-load-images` (local cluster), `make e2e-kind-load`"
+              + " (kind), or run `make e2e`, which builds and loads them itself");
+    }
+    Step.log("images on every schedulable node: %s", images);
+  }
+
   private static void awaitOperatorReady(KubernetesClient kube, String namespace) {
     Step.log("wait up to %ss for the CRDs and the operator Deployment", OPERATOR_READY.toSeconds());
     await("ZeroMesh CRDs established")
@@ -111,7 +161,17 @@ final class OperatorInstallation implements ExtensionContext.Store.CloseableReso
                               d.getStatus().getAvailableReplicas() != null
                                   && d.getStatus().getAvailableReplicas() >= 1);
             });
-    Step.log("operator ready in %s", namespace);
+    List<String> images =
+        kube.pods().inNamespace(namespace).list().getItems().stream()
+            .flatMap(p -> p.getSpec().getContainers().stream())
+            .map(c -> c.getImage())
+            .distinct()
+            .toList();
+    if (!images.equals(List.of(E2eSettings.operatorImage()))) {
+      throw new IllegalStateException(
+          "operator pods run " + images + ", not this build's " + E2eSettings.operatorImage());
+    }
+    Step.log("operator ready in %s, image %s", namespace, E2eSettings.operatorImage());
   }
 
   private static boolean established(KubernetesClient kube, ZmqKind kind) {

@@ -74,6 +74,11 @@ public final class ProbeResult {
     return number("lost");
   }
 
+  /** req: requests sent again after a request timeout (lazy pirate retries). */
+  public long resent() {
+    return number("resent");
+  }
+
   /** Replies per responder identity (req mode), or whatever per-peer counts the mode reports. */
   public Map<String, Long> peers() {
     Map<String, Long> peers = new TreeMap<>();

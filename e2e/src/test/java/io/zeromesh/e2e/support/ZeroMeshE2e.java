@@ -10,12 +10,13 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * An end-to-end test class: the operator is installed (once per run) before it, and each test is
- * bounded as a whole on top of its own bounded waits.
+ * An end-to-end test class: the operator is installed (once per run) before it, each test is
+ * bounded as a whole on top of its own bounded waits, and how each ended is recorded for the
+ * expected-cases check ({@link CaseRecorder}, {@link ExpectedCases}).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Tag("e2e")
-@ExtendWith(ZeroMeshOperator.class)
+@ExtendWith({ZeroMeshOperator.class, CaseRecorder.class})
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 public @interface ZeroMeshE2e {}

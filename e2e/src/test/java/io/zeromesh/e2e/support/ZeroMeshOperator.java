@@ -1,5 +1,9 @@
 package io.zeromesh.e2e.support;
 
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -30,5 +34,27 @@ public final class ZeroMeshOperator implements BeforeAllCallback {
       installFailure = e;
       throw e;
     }
+  }
+
+  /**
+   * Upgrades the run's release to the run's values plus {@code extra} (chart keys), waiting until
+   * the operator is ready again. For a case that needs another shape of the install.
+   */
+  public static void upgrade(Map<String, String> extra) {
+    OperatorInstallation.upgrade(extra);
+  }
+
+  /** The operator pods of the run's release that are not being deleted. */
+  public static List<Pod> pods(KubernetesClient kube) {
+    return kube
+        .pods()
+        .inNamespace(E2eSettings.operatorNamespace())
+        .withLabel("app.kubernetes.io/instance", OperatorInstallation.RELEASE)
+        .withLabel("app.kubernetes.io/component", "operator")
+        .list()
+        .getItems()
+        .stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .toList();
   }
 }
