@@ -186,6 +186,9 @@ authentication:
     clientCAFile: $PKI_DIR/ca.crt
 authorization:
   mode: Webhook
+# Every image in the node's status (default: the 50 largest), so the e2e suite's check that the
+# node holds this build's images never misses one on a node that kept many builds.
+nodeStatusMaxImages: -1
 # What works on this VM (cgroup v1, no systemd, no swap accounting). Kubelets since 1.35 refuse
 # cgroup v1 unless failCgroupV1 is false (the VM mounts only v1 hierarchies).
 failCgroupV1: false

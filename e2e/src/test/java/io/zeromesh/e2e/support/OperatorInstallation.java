@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -22,6 +23,7 @@ final class OperatorInstallation implements ExtensionContext.Store.CloseableReso
   static final String RELEASE = "zeromesh-e2e";
   private static final int HELM_TIMEOUT_SECONDS = 240;
   private static final Duration OPERATOR_READY = Duration.ofSeconds(240);
+  private static final Duration NODE_IMAGES_REPORTED = Duration.ofSeconds(60);
   private static final Duration CASES_GONE = Duration.ofSeconds(180);
 
   private final boolean crdsWereThere;
@@ -128,7 +130,19 @@ final class OperatorInstallation implements ExtensionContext.Store.CloseableReso
   /** Fails at once, saying how to fix it, when a node lacks an image of this build. */
   private static void requireImagesOnNodes(KubernetesClient kube) {
     List<String> images = List.of(E2eSettings.operatorImage(), E2eSettings.brokerImage());
-    List<String> missing = NodeImages.missing(kube.nodes().list().getItems(), images);
+    // The kubelet reports what its runtime holds in its next node status update (every 10 s by
+    // default), so an image imported a moment ago shows up within NODE_IMAGES_REPORTED.
+    Supplier<List<String>> lacking =
+        () -> NodeImages.missing(kube.nodes().list().getItems(), images);
+    try {
+      await("nodes report this build's images")
+          .atMost(NODE_IMAGES_REPORTED)
+          .pollInterval(Duration.ofSeconds(2))
+          .until(() -> lacking.get().isEmpty());
+    } catch (ConditionTimeoutException e) {
+      // reported below, with what is missing and how to load it
+    }
+    List<String> missing = lacking.get();
     if (!missing.isEmpty()) {
       throw new IllegalStateException(
           "the cluster's nodes do not hold this build's images:\n  "
