@@ -95,12 +95,15 @@ public final class DeviceReplicas {
         .orElseThrow(() -> new AssertionError("no replica of " + pods + " at " + endpoint));
   }
 
+  /** A replica replaced: how long it took ({@link RestartBudget#restart}) and when it was Ready. */
+  public record Replacement(String pod, Duration restart, Instant ready) {}
+
   /**
    * Deletes one replica's pod and waits until the StatefulSet's replacement (same name, another
    * uid) is Ready; returns how long that took on the cluster's clocks ({@link
    * RestartBudget#restart}) and fails over {@link RestartBudget#MAX_RESTART}.
    */
-  public Duration replace(String pod, Duration atMost) {
+  public Replacement replace(String pod, Duration atMost) {
     Pod old = ns.kube().pods().inNamespace(ns.name()).withName(pod).get();
     if (old == null) {
       throw new AssertionError("no replica pod " + pod + " of " + kind.kind() + "/" + name);
@@ -136,6 +139,6 @@ public final class DeviceReplicas {
       throw new AssertionError(
           "replica " + pod + " took " + restart + " to restart, over " + RestartBudget.MAX_RESTART);
     }
-    return restart;
+    return new Replacement(pod, restart, RestartBudget.readySince(replacement.get()).orElseThrow());
   }
 }
