@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Secret the operator made, as an application would) is served; a plaintext client is not.
  */
 @ZeroMeshE2e
-@Order(5)
+@Order(6)
 class CurveSecurityE2eTest {
   private static final String SERVER_PUBLIC_KEY = "server.pub";
   private static final int REQUESTS = 50;

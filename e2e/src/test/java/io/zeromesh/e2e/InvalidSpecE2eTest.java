@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the operator from serving the resources that come after it.
  */
 @ZeroMeshE2e
-@Order(6)
+@Order(7)
 class InvalidSpecE2eTest {
   @RegisterExtension final CaseNamespace ns = new CaseNamespace();
 

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * <p>Runs last: it leaves the release at two replicas (the run uninstalls it afterwards).
  */
 @ZeroMeshE2e
-@Order(7)
+@Order(8)
 class LeaderElectionE2eTest {
   private static final Duration TAKEOVER_BOUND = Duration.ofSeconds(90);
   private static final Duration CHANGE_DONE = Duration.ofMinutes(3);

@@ -15,14 +15,34 @@ public final class DeviceMetrics {
   private final ZmqKind kind;
   private final String name;
 
+  /** One replica's pod of a replicated device, or null: the resource's single device pod. */
+  private final String pod;
+
   public DeviceMetrics(CaseNamespace ns, ZmqKind kind, String name) {
+    this(ns, kind, name, null);
+  }
+
+  private DeviceMetrics(CaseNamespace ns, ZmqKind kind, String name, String pod) {
     this.ns = ns;
     this.kind = kind;
     this.name = name;
+    this.pod = pod;
   }
 
-  /** The current value of a metric on the (single) device pod. */
+  /**
+   * The metrics of one replica of a replicated device ({@code spec.deviceReplicas} > 1), by its pod
+   * name: a StatefulSet's pod keeps its name when it is replaced, so the waits follow the replica,
+   * whichever pod currently holds the name.
+   */
+  public static DeviceMetrics ofReplica(CaseNamespace ns, ZmqKind kind, String name, String pod) {
+    return new DeviceMetrics(ns, kind, name, pod);
+  }
+
+  /** The current value of a metric on the (single) device pod, or on this one replica. */
   public double value(String metric, Map<String, String> labels) {
+    if (pod != null) {
+      return Metrics.value(ns.metrics().scrape(pod, ADMIN_PORT), metric, labels);
+    }
     List<Pod> pods = ns.devices().pods(kind, name, false);
     if (pods.size() != 1) {
       throw new AssertionError(
@@ -45,10 +65,9 @@ public final class DeviceMetrics {
       DoublePredicate condition,
       Duration atMost) {
     Step.log(
-        "wait up to %ss for %s%s %s on %s/%s",
-        atMost.toSeconds(), metric, labels, expected, kind.kind(), name);
+        "wait up to %ss for %s%s %s on %s", atMost.toSeconds(), metric, labels, expected, where());
     double[] last = {Double.NaN};
-    Awaitility.await("%s%s %s on %s/%s".formatted(metric, labels, expected, kind.kind(), name))
+    Awaitility.await("%s%s %s on %s".formatted(metric, labels, expected, where()))
         .atMost(atMost)
         .pollInterval(Duration.ofSeconds(1))
         .ignoreExceptions()
@@ -57,7 +76,11 @@ public final class DeviceMetrics {
               last[0] = value(metric, labels);
               return condition.test(last[0]);
             });
-    Step.log("%s%s = %s", metric, labels, last[0]);
+    Step.log("%s%s = %s on %s", metric, labels, last[0], where());
     return last[0];
+  }
+
+  private String where() {
+    return kind.kind() + "/" + name + (pod == null ? "" : " replica " + pod);
   }
 }

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -91,9 +92,10 @@ public final class Devices {
   }
 
   /**
-   * The running pods that belong to a resource: owned, through a Deployment and its ReplicaSets, by
-   * the resource. {@code workers} selects the pods of the worker template (container {@code
-   * worker}, see {@link Workers}) or else the device pods.
+   * The running pods that belong to a resource: owned, through a Deployment and its ReplicaSets or
+   * through a StatefulSet (replicated devices, {@code spec.deviceReplicas} > 1), by the resource.
+   * {@code workers} selects the pods of the worker template (container {@code worker}, see {@link
+   * Workers}) or else the device pods.
    */
   public List<Pod> pods(ZmqKind kind, String name, boolean workers) {
     return ownedPods(kind, name).stream()
@@ -118,13 +120,16 @@ public final class Devices {
             .filter(d -> ownedBy(d, owner.getMetadata().getUid()))
             .map(d -> d.getMetadata().getUid())
             .collect(Collectors.toSet());
-    Set<String> replicaSets =
+    Set<String> podOwners =
         kube.apps().replicaSets().inNamespace(namespace).list().getItems().stream()
             .filter(rs -> deployments.stream().anyMatch(uid -> ownedBy(rs, uid)))
             .map(rs -> rs.getMetadata().getUid())
-            .collect(Collectors.toSet());
+            .collect(Collectors.toCollection(HashSet::new));
+    kube.apps().statefulSets().inNamespace(namespace).list().getItems().stream()
+        .filter(s -> ownedBy(s, owner.getMetadata().getUid()))
+        .forEach(s -> podOwners.add(s.getMetadata().getUid()));
     return kube.pods().inNamespace(namespace).list().getItems().stream()
-        .filter(p -> replicaSets.stream().anyMatch(uid -> ownedBy(p, uid)))
+        .filter(p -> podOwners.stream().anyMatch(uid -> ownedBy(p, uid)))
         .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
         .toList();
   }
@@ -300,6 +305,42 @@ public final class Devices {
   /** Where the other side connects (subscribers, workers, pullers). */
   public static String backendEndpoint(GenericKubernetesResource resource) {
     return statusString(resource, "endpoints", "backend");
+  }
+
+  /**
+   * Each device replica's frontend ({@code status.endpoints.frontendReplicas}, spec.deviceReplicas
+   * > 1): where publishers connect, one address per replica.
+   */
+  public static List<String> frontendReplicaEndpoints(GenericKubernetesResource resource) {
+    return statusStrings(resource, "endpoints", "frontendReplicas");
+  }
+
+  /** Each device replica's backend ({@code status.endpoints.backendReplicas}). */
+  public static List<String> backendReplicaEndpoints(GenericKubernetesResource resource) {
+    return statusStrings(resource, "endpoints", "backendReplicas");
+  }
+
+  /** A list of strings at a path of nested objects in the status; fails when there is none. */
+  @SuppressWarnings("unchecked")
+  public static List<String> statusStrings(GenericKubernetesResource resource, String... path) {
+    Object node = status(resource);
+    for (String key : path) {
+      node = node instanceof Map ? ((Map<String, Object>) node).get(key) : null;
+    }
+    if (!(node instanceof List<?> list)
+        || list.isEmpty()
+        || !list.stream().allMatch(e -> e instanceof String && !((String) e).isBlank())) {
+      throw new AssertionError(
+          "no list of strings at status."
+              + String.join(".", path)
+              + " in "
+              + resource.getKind()
+              + "/"
+              + resource.getMetadata().getName()
+              + ": status is "
+              + status(resource));
+    }
+    return list.stream().map(String.class::cast).toList();
   }
 
   /** A string found at a path of nested objects in the status; fails when there is none. */

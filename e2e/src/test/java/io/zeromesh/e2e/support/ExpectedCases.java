@@ -24,6 +24,9 @@ public final class ExpectedCases {
           "PipelineE2eTest#allTasksReachTheSinkAndScalingSpreadsTheLoad",
           "ResilienceE2eTest#requestReplyLosesNothingAndResendsWithinBudgetWhenTheBrokerPodDies",
           "ResilienceE2eTest#pubSubLosesAtMostTheRestartBudgetWhenTheForwarderPodDies",
+          "ReplicatedDevicesE2eTest#brokerReplicaLostAnswersEveryRequestWithinTheResendBudget",
+          "ReplicatedDevicesE2eTest#forwarderReplicaLostCostsItsSurvivingSubscribersNothingAndNobodyADuplicate",
+          "ReplicatedDevicesE2eTest#pipelineReplicaLostDeliversEveryTaskThatReachedALiveStreamerOnce",
           "CurveSecurityE2eTest#clientWithServerKeyIsServedAndPlaintextClientIsRefused",
           "InvalidSpecE2eTest#invalidSpecIsReportedAndOthersAreStillServed",
           "LeaderElectionE2eTest#standbyTakesOverTheLeaseAndFinishesTheChange");

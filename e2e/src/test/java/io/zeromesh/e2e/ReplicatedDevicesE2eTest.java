@@ -1,0 +1,529 @@
+package io.zeromesh.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.zeromesh.e2e.support.CaseNamespace;
+import io.zeromesh.e2e.support.DeviceReplicas;
+import io.zeromesh.e2e.support.Devices;
+import io.zeromesh.e2e.support.Probe;
+import io.zeromesh.e2e.support.ProbeResult;
+import io.zeromesh.e2e.support.ProbeRun;
+import io.zeromesh.e2e.support.Probes;
+import io.zeromesh.e2e.support.RestartBudget;
+import io.zeromesh.e2e.support.Step;
+import io.zeromesh.e2e.support.Workers;
+import io.zeromesh.e2e.support.ZeroMeshE2e;
+import io.zeromesh.e2e.support.ZmqKind;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Replicated devices ({@code spec.deviceReplicas: 2}): one device replica's pod is deleted in the
+ * middle of traffic while the other keeps serving, and the StatefulSet puts a new pod under the
+ * same name. The side that connects to every replica (workers, publishers) keeps its other
+ * connection; the side that connects through the Service (clients, subscribers, producers) loses
+ * only what was on the lost replica, within a budget derived as {@link RestartBudget} derives it.
+ */
+@ZeroMeshE2e
+@Order(5)
+class ReplicatedDevicesE2eTest {
+  private static final int REPLICAS = 2;
+  private static final Duration DEVICE_BACK = Duration.ofMinutes(2);
+  private static final Map<String, String> FRONTEND_IN =
+      Map.of("socket", "frontend", "direction", "in");
+  private static final Map<String, String> BACKEND_OUT =
+      Map.of("socket", "backend", "direction", "out");
+  private static final Map<String, String> FRONTEND_PEERS = Map.of("socket", "frontend");
+  private static final Map<String, String> BACKEND_PEERS = Map.of("socket", "backend");
+
+  /**
+   * A replica lost while another serves: nothing waits for the restart, only for the Service to
+   * stop routing to the lost pod and for the peer to reconnect ({@link RestartBudget#outage} of no
+   * restart: timestamp resolution, routing, reconnect interval, 3.1 s).
+   */
+  private static final Duration NO_RESTART = Duration.ZERO;
+
+  @RegisterExtension final CaseNamespace ns = new CaseNamespace();
+
+  // ---- queue ----
+
+  private static final int BROKER_WORKERS = 3;
+  private static final int CLIENTS = 3;
+  private static final int REQUESTS_PER_CLIENT = 300;
+  private static final int REQUEST_RATE = 15;
+  private static final Duration REQUEST_TIMEOUT = Duration.ofMillis(2500);
+
+  /**
+   * Three workers connected to both replicas' backends, three clients through the Service; the
+   * replica most clients landed on is deleted. Every request is answered. A client on the lost
+   * replica has one request in flight there: it times out and goes again on a fresh socket through
+   * the Service, which by then routes to the surviving replica, so each such client resends at most
+   * {@code ceil(outage / request timeout) + 1} times for the outage of no restart (3 with the 2.5 s
+   * timeout); a client on the surviving replica never waits.
+   */
+  @Test
+  void brokerReplicaLostAnswersEveryRequestWithinTheResendBudget() {
+    String frontend = createReplicatedBroker("rr");
+    DeviceReplicas replicas = new DeviceReplicas(ns, ZmqKind.BROKER, "rr");
+    List<String> pods = replicas.awaitReady(REPLICAS, Duration.ofMinutes(2));
+    Set<String> workers = awaitBrokerWorkersOnEveryReplica(replicas, "rr", pods);
+    List<ProbeRun> clients = startClients(frontend, REQUESTS_PER_CLIENT);
+    replicas.awaitValues(
+        pods,
+        "zeromesh_connected_peers",
+        FRONTEND_PEERS,
+        ">= " + CLIENTS + " clients in all",
+        v -> DeviceReplicas.sum(v) >= CLIENTS,
+        Duration.ofMinutes(2));
+    replicas.awaitValues(
+        pods,
+        "zeromesh_messages_total",
+        FRONTEND_IN,
+        ">= " + 20 * CLIENTS + " in all (traffic flowing)",
+        v -> DeviceReplicas.sum(v) >= 20 * CLIENTS,
+        Duration.ofMinutes(2));
+    Map<String, Double> clientsOn =
+        replicas.values(pods, "zeromesh_connected_peers", FRONTEND_PEERS);
+    String lost = mostConnected(clientsOn);
+    long clientsOnLost = Math.round(clientsOn.get(lost));
+    Step.log(
+        "clients per replica %s: delete %s (%d clients on it)", clientsOn, lost, clientsOnLost);
+    DeviceReplicas.Replacement replaced = replicas.replace(lost, DEVICE_BACK);
+    Duration restart = replaced.restart();
+
+    List<ProbeResult> results = Probes.awaitAll(clients);
+    long perClient = RestartBudget.resendBudget(REQUEST_TIMEOUT, NO_RESTART);
+    long budget = clientsOnLost * perClient;
+    long resent = results.stream().mapToLong(ProbeResult::resent).sum();
+    Map<String, Long> servedBy = answeredByWorkers(results, REQUESTS_PER_CLIENT);
+    Step.log(
+        "request-reply across the loss of replica %s (restart %s, not waited for): %d x %d"
+            + " requests, all answered; resent per client %s = %d (budget %d = %d clients on the"
+            + " lost replica x (ceil(%s / %s) + 1)); served per worker %s",
+        lost,
+        restart,
+        CLIENTS,
+        REQUESTS_PER_CLIENT,
+        results.stream().map(ProbeResult::resent).toList(),
+        resent,
+        budget,
+        clientsOnLost,
+        RestartBudget.outage(NO_RESTART),
+        REQUEST_TIMEOUT,
+        servedBy);
+    assertTrue(
+        resent <= budget,
+        () -> "resent " + resent + " requests, over the budget of " + budget + ": " + results);
+    assertEquals(workers, servedBy.keySet(), "responders vs worker pods");
+  }
+
+  /** A 2-replica broker whose workers connect to {@code $(ZEROMESH_BROKER)}; its frontend. */
+  private String createReplicatedBroker(String name) {
+    ns.devices()
+        .create(
+            ZmqKind.BROKER,
+            name,
+            Map.of(
+                "deviceReplicas",
+                REPLICAS,
+                "workers",
+                Map.of(
+                    "replicas",
+                    BROKER_WORKERS,
+                    "template",
+                    Workers.asMap(
+                        Workers.probeTemplate(
+                            "rep", "--endpoint", "$(ZEROMESH_BROKER)", "--count", "0")))));
+    return Devices.frontendEndpoint(
+        ns.devices().awaitReady(ZmqKind.BROKER, name, Duration.ofMinutes(3)));
+  }
+
+  /**
+   * Waits for the workers, and for each of them to be connected to every replica ({@code
+   * ZEROMESH_BROKER} lists both replicas' backends); their pod names.
+   */
+  private Set<String> awaitBrokerWorkersOnEveryReplica(
+      DeviceReplicas replicas, String name, List<String> pods) {
+    Set<String> workers =
+        Set.copyOf(
+            ns
+                .devices()
+                .awaitPods(ZmqKind.BROKER, name, true, BROKER_WORKERS, Duration.ofMinutes(2))
+                .stream()
+                .map(p -> p.getMetadata().getName())
+                .toList());
+    replicas.awaitValues(
+        pods,
+        "zeromesh_connected_peers",
+        BACKEND_PEERS,
+        ">= " + BROKER_WORKERS + " on each",
+        v -> v.values().stream().allMatch(n -> n >= BROKER_WORKERS),
+        Duration.ofMinutes(2));
+    return workers;
+  }
+
+  /** {@link #CLIENTS} lazy-pirate clients through the Service, paced at {@link #REQUEST_RATE}. */
+  private List<ProbeRun> startClients(String frontend, int requests) {
+    return IntStream.rangeClosed(1, CLIENTS)
+        .mapToObj(
+            i ->
+                ns.probes()
+                    .start(
+                        Probe.job("client-" + i, "req")
+                            .endpoint(frontend)
+                            .flag("count", Integer.toString(requests))
+                            .flag("rate", Integer.toString(REQUEST_RATE))
+                            .flag("retries", "30")
+                            .flag("request-timeout-ms", Long.toString(REQUEST_TIMEOUT.toMillis()))
+                            .flag("expect", Integer.toString(requests))
+                            .timeoutSeconds(150)))
+        .toList();
+  }
+
+  /**
+   * Asserts every client got every reply, none lost after the retries; the replies per responder.
+   */
+  private static Map<String, Long> answeredByWorkers(List<ProbeResult> results, int requests) {
+    Map<String, Long> servedBy = new TreeMap<>();
+    for (ProbeResult r : results) {
+      assertEquals(0, r.exitCode(), () -> r + "\n" + r.log());
+      assertEquals(requests, r.received(), () -> "replies to " + r);
+      assertEquals(0, r.lost(), () -> "requests lost after every retry: " + r);
+      r.peers().forEach((worker, n) -> servedBy.merge(worker, n, Long::sum));
+    }
+    return servedBy;
+  }
+
+  // ---- forwarder ----
+
+  private static final int PUBLISHERS = 2;
+  private static final int PER_PUBLISHER = 500;
+  private static final int PUBLISHED = PUBLISHERS * PER_PUBLISHER;
+  private static final int PUBLISH_RATE = 25;
+  private static final int SERVICE_SUBSCRIBERS = 4;
+
+  /** Each subscriber subscribes to its own prefix of it, so the forwarders count each one. */
+  private static final String TOPIC = "replicated-ticks";
+
+  /**
+   * Two publishers connected to both replicas' frontends ({@code status.endpoints
+   * .frontendReplicas}), subscribers through the Service, and one subscriber on each replica's own
+   * backend ({@code backendReplicas}) so that each replica surely has one. The replica with more
+   * subscribers is deleted while publishing. Every subscriber of the surviving replica gets exactly
+   * what that replica took in, without a gap; no subscriber gets more than was published, nor more
+   * than the sequence numbers it saw allow (a duplicate would show as {@code received + gaps} over
+   * the published count); and a subscriber of the lost replica misses at most what was published
+   * during the restart's outage ({@link RestartBudget#lossBudget}).
+   */
+  @Test
+  void forwarderReplicaLostCostsItsSurvivingSubscribersNothingAndNobodyADuplicate() {
+    ns.devices().create(ZmqKind.FORWARDER, "feed", Map.of("deviceReplicas", REPLICAS));
+    GenericKubernetesResource feed =
+        ns.devices().awaitReady(ZmqKind.FORWARDER, "feed", Duration.ofMinutes(3));
+    String backend = Devices.backendEndpoint(feed);
+    List<String> frontends = Devices.frontendReplicaEndpoints(feed);
+    List<String> backends = Devices.backendReplicaEndpoints(feed);
+    DeviceReplicas replicas = new DeviceReplicas(ns, ZmqKind.FORWARDER, "feed");
+    List<String> pods = replicas.awaitReady(REPLICAS, Duration.ofMinutes(2));
+    assertEquals(REPLICAS, frontends.size(), () -> "frontendReplicas " + frontends);
+    assertEquals(REPLICAS, backends.size(), () -> "backendReplicas " + backends);
+
+    Map<String, ProbeRun> subscribers = new LinkedHashMap<>();
+    Map<String, String> pinnedTo = new LinkedHashMap<>();
+    for (String replicaBackend : backends) {
+      String pod = DeviceReplicas.podOf(replicaBackend, pods);
+      String probe = "sub-on-" + pod.substring(pod.lastIndexOf('-') + 1);
+      pinnedTo.put(probe, pod);
+      subscribers.put(probe, startSubscriber(probe, replicaBackend, subscribers.size() + 1));
+    }
+    for (int i = 1; i <= SERVICE_SUBSCRIBERS; i++) {
+      subscribers.put("sub-" + i, startSubscriber("sub-" + i, backend, subscribers.size() + 1));
+    }
+    int subscriptions = subscribers.size();
+    // Publishers start only once every subscription is in (no slow-joiner loss).
+    replicas.awaitValues(
+        pods,
+        "zeromesh_subscriptions",
+        Map.of(),
+        "== " + subscriptions + " in all, >= 1 on each",
+        v -> DeviceReplicas.sum(v) >= subscriptions && v.values().stream().allMatch(n -> n >= 1),
+        Duration.ofMinutes(3));
+
+    List<ProbeRun> publishers =
+        IntStream.rangeClosed(1, PUBLISHERS)
+            .mapToObj(
+                i ->
+                    ns.probes()
+                        .start(
+                            Probe.job("pub-" + i, "pub")
+                                .endpoint(String.join(",", frontends))
+                                .flag("topic", TOPIC)
+                                .flag("count", Integer.toString(PER_PUBLISHER))
+                                .flag("rate", Integer.toString(PUBLISH_RATE))
+                                .timeoutSeconds(120)))
+            .toList();
+    replicas.awaitValues(
+        pods,
+        "zeromesh_messages_total",
+        FRONTEND_IN,
+        ">= 150 on each (traffic flowing)",
+        v -> v.values().stream().allMatch(n -> n >= 150),
+        Duration.ofMinutes(2));
+    Map<String, Double> subscribersOn =
+        replicas.values(pods, "zeromesh_connected_peers", BACKEND_PEERS);
+    String lost = mostConnected(subscribersOn);
+    String survivor = pods.stream().filter(p -> !p.equals(lost)).findFirst().orElseThrow();
+    long survivorSubscribers = Math.round(subscribersOn.get(survivor));
+    Step.log(
+        "subscribers per replica %s: delete %s, %d subscribers stay on %s",
+        subscribersOn, lost, survivorSubscribers, survivor);
+    DeviceReplicas.Replacement replaced = replicas.replace(lost, DEVICE_BACK);
+    Duration restart = replaced.restart();
+
+    for (ProbeResult p : Probes.awaitAll(publishers)) {
+      assertEquals(0, p.exitCode(), () -> p + "\n" + p.log());
+      assertEquals(PER_PUBLISHER, p.sent(), () -> "publisher: " + p);
+    }
+    Map<String, ProbeResult> got = new LinkedHashMap<>();
+    subscribers.forEach((probe, run) -> got.put(probe, run.awaitResult()));
+    long survivorTookIn =
+        Math.round(replicas.metrics(survivor).value("zeromesh_messages_total", FRONTEND_IN));
+    long lossBudget = RestartBudget.lossBudget(PUBLISHERS * PUBLISH_RATE, restart);
+    List<String> lossless = new ArrayList<>();
+    for (Map.Entry<String, ProbeResult> e : got.entrySet()) {
+      ProbeResult r = e.getValue();
+      assertEquals(0, r.exitCode(), () -> r + "\n" + r.log());
+      assertTrue(
+          r.received() + r.number("gaps") <= PUBLISHED,
+          () -> "received twice (received + gaps over " + PUBLISHED + " published): " + r);
+      assertTrue(
+          r.number("gaps") <= lossBudget,
+          () -> "missed more than the loss budget " + lossBudget + ": " + r);
+      if (r.received() == survivorTookIn && r.number("gaps") == 0) {
+        lossless.add(e.getKey());
+      }
+    }
+    Step.log(
+        "pub-sub across the loss of replica %s (restart %s): %d published, %d taken in by the"
+            + " survivor %s; per subscriber received/gaps %s; %d with all of the survivor's"
+            + " messages %s (%d subscribers were on it); loss budget %d = ceil(%d/s x %s)",
+        lost,
+        restart,
+        PUBLISHED,
+        survivorTookIn,
+        survivor,
+        got.entrySet().stream()
+            .map(
+                e -> e.getKey() + "=" + e.getValue().received() + "/" + e.getValue().number("gaps"))
+            .toList(),
+        lossless.size(),
+        lossless,
+        survivorSubscribers,
+        lossBudget,
+        PUBLISHERS * PUBLISH_RATE,
+        RestartBudget.outage(restart));
+    assertTrue(survivorTookIn <= PUBLISHED, () -> "survivor took in " + survivorTookIn);
+    String onSurvivor =
+        pinnedTo.entrySet().stream()
+            .filter(e -> e.getValue().equals(survivor))
+            .map(Map.Entry::getKey)
+            .findFirst()
+            .orElseThrow();
+    assertTrue(
+        lossless.contains(onSurvivor),
+        () ->
+            "the subscriber on the survivor's own address lost messages: "
+                + got.get(onSurvivor)
+                + ", the survivor took in "
+                + survivorTookIn);
+    assertTrue(
+        lossless.size() >= survivorSubscribers,
+        () ->
+            "only "
+                + lossless
+                + " got every one of the survivor's "
+                + survivorTookIn
+                + " messages, "
+                + survivorSubscribers
+                + " subscribers were on it: "
+                + got.values());
+    // Missed at the end too (no gap shows for messages that never came after the last one): at
+    // most the outage's worth beyond what the survivor itself missed when publishing began. Not
+    // bounded here: the subscriber of the lost replica's own address, which can only wait for the
+    // replacement (e2e/README.md, replicated devices: JeroMQ peers of a replica's address reach
+    // its replacement only after about two minutes).
+    long shortfall = PUBLISHED - survivorTookIn;
+    for (Map.Entry<String, ProbeResult> e : got.entrySet()) {
+      if (lost.equals(pinnedTo.get(e.getKey()))) {
+        continue;
+      }
+      ProbeResult r = e.getValue();
+      assertTrue(
+          PUBLISHED - r.received() <= lossBudget + shortfall,
+          () ->
+              "missed "
+                  + (PUBLISHED - r.received())
+                  + ", over the loss budget "
+                  + lossBudget
+                  + " + the survivor's start-up shortfall "
+                  + shortfall
+                  + ": "
+                  + r);
+    }
+  }
+
+  private ProbeRun startSubscriber(String name, String endpoint, int prefixLength) {
+    return ns.probes()
+        .start(
+            Probe.job(name, "sub")
+                .endpoint(endpoint)
+                .flag("topic", TOPIC.substring(0, prefixLength))
+                // No --count or --expect: it listens to the end, so a surplus would show.
+                .timeoutSeconds(100));
+  }
+
+  // ---- streamer ----
+
+  private static final int TASKS = 1000;
+  private static final int TASK_RATE = 40;
+  private static final int STAGE_WORKERS = 2;
+
+  /**
+   * A 2-replica work stage between a ventilator (through the Service: one replica) and a sink
+   * stage; its two workers pull from both replicas. The replica the ventilator is connected to is
+   * deleted mid-run. The surviving replica passes on everything it took in (frontend in = backend
+   * out), the sink gets no task twice, and what is lost is what the deleted replica held: on
+   * SIGTERM it stops reading its frontend and lingers its backend out to the workers, so the loss
+   * is the tasks the ventilator wrote into its connection to that replica after the replica stopped
+   * reading and before the connection closed and the ventilator reconnected through the Service: at
+   * most the task rate times the outage of no restart ({@link RestartBudget#lossBudget}).
+   */
+  @Test
+  void pipelineReplicaLostDeliversEveryTaskThatReachedALiveStreamerOnce() {
+    ns.devices().create(ZmqKind.PIPELINE_STAGE, "sink", Map.of());
+    String sinkBackend =
+        Devices.backendEndpoint(
+            ns.devices().awaitReady(ZmqKind.PIPELINE_STAGE, "sink", Duration.ofMinutes(3)));
+    ns.devices()
+        .create(
+            ZmqKind.PIPELINE_STAGE,
+            "work",
+            Map.of(
+                "deviceReplicas",
+                REPLICAS,
+                "output",
+                Map.of("kind", ZmqKind.PIPELINE_STAGE.kind(), "name", "sink"),
+                "replicas",
+                STAGE_WORKERS,
+                "template",
+                Workers.asMap(
+                    Workers.probeTemplate(
+                        "worker",
+                        "--endpoint",
+                        "$(ZEROMESH_INPUT)",
+                        "--output",
+                        "$(ZEROMESH_OUTPUT)"))));
+    String workFrontend =
+        Devices.frontendEndpoint(
+            ns.devices().awaitReady(ZmqKind.PIPELINE_STAGE, "work", Duration.ofMinutes(3)));
+    DeviceReplicas replicas = new DeviceReplicas(ns, ZmqKind.PIPELINE_STAGE, "work");
+    List<String> pods = replicas.awaitReady(REPLICAS, Duration.ofMinutes(2));
+    ns.devices()
+        .awaitPods(ZmqKind.PIPELINE_STAGE, "work", true, STAGE_WORKERS, Duration.ofMinutes(2));
+    replicas.awaitValues(
+        pods,
+        "zeromesh_connected_peers",
+        BACKEND_PEERS,
+        ">= " + STAGE_WORKERS + " on each",
+        v -> v.values().stream().allMatch(n -> n >= STAGE_WORKERS),
+        Duration.ofMinutes(2));
+
+    ProbeRun sink =
+        ns.probes()
+            .start(
+                Probe.job("sink", "pull")
+                    .endpoint(sinkBackend)
+                    // No --count or --expect: it listens to the end, so a surplus would show.
+                    .timeoutSeconds(110));
+    sink.awaitRunning(Duration.ofMinutes(1));
+    ProbeRun ventilator =
+        ns.probes()
+            .start(
+                Probe.job("ventilator", "push")
+                    .endpoint(workFrontend)
+                    .flag("count", Integer.toString(TASKS))
+                    .flag("rate", Integer.toString(TASK_RATE))
+                    .timeoutSeconds(90));
+    replicas.awaitValues(
+        pods,
+        "zeromesh_messages_total",
+        FRONTEND_IN,
+        ">= 200 in all (tasks flowing)",
+        v -> DeviceReplicas.sum(v) >= 200,
+        Duration.ofMinutes(2));
+    Map<String, Double> ventilatorOn =
+        replicas.values(pods, "zeromesh_connected_peers", FRONTEND_PEERS);
+    String lost = mostConnected(ventilatorOn);
+    String survivor = pods.stream().filter(p -> !p.equals(lost)).findFirst().orElseThrow();
+    assertEquals(1.0, ventilatorOn.get(lost), () -> "the ventilator's connection: " + ventilatorOn);
+    Step.log("ventilator on %s (%s): delete it", lost, ventilatorOn);
+    DeviceReplicas.Replacement replaced = replicas.replace(lost, DEVICE_BACK);
+    Duration restart = replaced.restart();
+
+    ProbeResult pushed = ventilator.awaitResult();
+    assertEquals(0, pushed.exitCode(), () -> pushed + "\n" + pushed.log());
+    assertEquals(TASKS, pushed.sent(), () -> "ventilator: " + pushed);
+    ProbeResult collected = sink.awaitResult();
+    assertEquals(0, collected.exitCode(), () -> collected + "\n" + collected.log());
+    // Both replicas now running passed on all they took in (the replaced one since its restart).
+    Map<String, Double> in = replicas.values(pods, "zeromesh_messages_total", FRONTEND_IN);
+    Map<String, Double> out = replicas.values(pods, "zeromesh_messages_total", BACKEND_OUT);
+    long lostTasks = TASKS - collected.received();
+    long budget = RestartBudget.lossBudget(TASK_RATE, NO_RESTART);
+    Step.log(
+        "pipeline across the loss of replica %s (restart %s): %d pushed, %d at the sink (gaps %d),"
+            + " %d lost (budget %d = ceil(%d/s x %s)); per worker %s; replicas now in %s, out %s",
+        lost,
+        restart,
+        TASKS,
+        collected.received(),
+        collected.number("gaps"),
+        lostTasks,
+        budget,
+        TASK_RATE,
+        RestartBudget.outage(NO_RESTART),
+        collected.peers(),
+        in,
+        out);
+    assertEquals(in.get(survivor), out.get(survivor), () -> "survivor in vs out: " + in + out);
+    assertEquals(in.get(lost), out.get(lost), () -> "replaced replica in vs out: " + in + out);
+    assertTrue(
+        collected.received() + collected.number("gaps") <= TASKS,
+        () -> "tasks at the sink twice (received + gaps over " + TASKS + "): " + collected);
+    assertTrue(
+        lostTasks <= budget,
+        () -> lostTasks + " tasks lost, over the budget of " + budget + ": " + collected);
+  }
+
+  /** The replica with the most connected peers (of the later replica on a tie). */
+  private static String mostConnected(Map<String, Double> peersPerReplica) {
+    String most = null;
+    for (Map.Entry<String, Double> e : peersPerReplica.entrySet()) {
+      if (most == null || e.getValue() >= peersPerReplica.get(most)) {
+        most = e.getKey();
+      }
+    }
+    return most;
+  }
+}
