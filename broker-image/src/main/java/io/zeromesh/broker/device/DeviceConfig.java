@@ -383,7 +383,7 @@ public final class DeviceConfig {
     return text;
   }
 
-  static boolean isZ85Key(String text) {
+  public static boolean isZ85Key(String text) {
     if (!Z85.matcher(text).matches()) {
       return false;
     }
