@@ -196,10 +196,19 @@ final class Connection extends ChannelInboundHandlerAdapter
       }
       endpoint.decoded(); // slices of plain leave before it is written to again
     }
+    ZmtpException failure = null;
     if (cumulation != null) {
-      decoder.decode(cumulation, curveIn);
+      try {
+        decoder.decode(cumulation, curveIn);
+      } catch (ZmtpException e) {
+        failure = e; // what was opened before the bad frame is still delivered, as on NULL
+      }
     }
-    return plain == null || !plain.isReadable() || plainDecoder.decode(plain, this);
+    boolean all = plain == null || !plain.isReadable() || plainDecoder.decode(plain, this);
+    if (failure != null) {
+      throw failure;
+    }
+    return all;
   }
 
   /** The wire side of a CURVE connection: handshake commands, then MESSAGEs to open. */
