@@ -73,7 +73,7 @@ public final class DeviceConfig {
     }
   }
 
-  /** The engine that runs the devices: JeroMQ sockets (default) or the ZMTP engine. */
+  /** The engine that runs the devices: the ZMTP engine (default) or JeroMQ sockets. */
   public enum Engine {
     JEROMQ,
     ZMTP;
@@ -158,7 +158,7 @@ public final class DeviceConfig {
   static final Flag<Long> SHUTDOWN_TIMEOUT_MS =
       Flag.longInteger("shutdown-timeout-ms", 5000, 100, 3_600_000, "bound on SIGTERM to exit");
   static final Flag<String> ENGINE =
-      Flag.choice("engine", "jeromq", "the engine that runs the device", "jeromq", "zmtp");
+      Flag.choice("engine", "zmtp", "the engine that runs the device", "jeromq", "zmtp");
 
   static final Flag<List<Upstream>> UPSTREAM =
       Flag.list(

@@ -204,9 +204,9 @@ class DeviceConfigTest {
   }
 
   @Test
-  void engineDefaultsToJeromq() {
+  void engineDefaultsToZmtp() {
     assertEquals(
-        DeviceConfig.Engine.JEROMQ, DeviceConfig.parse("queue", List.of(), Map.of()).engine());
+        DeviceConfig.Engine.ZMTP, DeviceConfig.parse("queue", List.of(), Map.of()).engine());
     assertEquals(
         DeviceConfig.Engine.ZMTP,
         DeviceConfig.parse("streamer", List.of(), Map.of("ZEROMESH_ENGINE", "zmtp")).engine());

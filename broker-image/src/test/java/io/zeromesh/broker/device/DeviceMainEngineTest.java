@@ -23,7 +23,7 @@ class DeviceMainEngineTest {
     assertEquals(
         Engine.JEROMQ, engine(List.of("--engine", "jeromq"), Map.of("ZEROMESH_ENGINE", "zmtp")));
     assertEquals(Engine.ZMTP, engine(List.of(), Map.of("ZEROMESH_ENGINE", "zmtp")));
-    assertEquals(Engine.JEROMQ, engine(List.of(), Map.of()));
+    assertEquals(Engine.ZMTP, engine(List.of(), Map.of()));
   }
 
   @Test

@@ -81,7 +81,7 @@ final class TestDevices {
     args.add("--linger-ms=0");
     args.addAll(List.of(extraArgs));
     DeviceConfig config = DeviceConfig.parse(mode, args, Map.of());
-    if ("zmtp".equals(System.getProperty("zeromesh.engine"))) {
+    if (!"jeromq".equals(System.getProperty("zeromesh.engine"))) {
       ZmtpDevice d = ZmtpDevice.start(config, LOG);
       return new Running(d, d::shutdown, frontend, backend, admin);
     }
