@@ -73,20 +73,6 @@ public final class DeviceConfig {
     }
   }
 
-  /** The engine that runs the devices: the ZMTP engine (default) or JeroMQ sockets. */
-  public enum Engine {
-    JEROMQ,
-    ZMTP;
-
-    public String id() {
-      return name().toLowerCase(Locale.ROOT);
-    }
-
-    static Engine of(String id) {
-      return valueOf(id.toUpperCase(Locale.ROOT));
-    }
-  }
-
   static final int WELCOME_MAX_BYTES = 4096;
   private static final Pattern TCP_ENDPOINT =
       Pattern.compile("tcp://([^\\s:|/]+|\\[[0-9a-fA-F:.]+\\]):(\\d{1,5})");
@@ -157,8 +143,6 @@ public final class DeviceConfig {
           "log-level", "info", "least severe level logged", "debug", "info", "warn", "error");
   static final Flag<Long> SHUTDOWN_TIMEOUT_MS =
       Flag.longInteger("shutdown-timeout-ms", 5000, 100, 3_600_000, "bound on SIGTERM to exit");
-  static final Flag<String> ENGINE =
-      Flag.choice("engine", "zmtp", "the engine that runs the device", "jeromq", "zmtp");
 
   static final Flag<List<Upstream>> UPSTREAM =
       Flag.list(
@@ -219,8 +203,7 @@ public final class DeviceConfig {
             CURVE_ALLOWED_CLIENTS_DIR,
             LOG_FORMAT,
             LOG_LEVEL,
-            SHUTDOWN_TIMEOUT_MS,
-            ENGINE));
+            SHUTDOWN_TIMEOUT_MS));
     if (mode == Mode.FORWARDER) {
       rows.addAll(
           List.of(UPSTREAM, LAST_VALUE_CACHE, WELCOME_MESSAGE, MIN_SUBSCRIBERS, START_GATE_BUFFER));
@@ -266,7 +249,6 @@ public final class DeviceConfig {
 
   public final int minSubscribers;
   public final int startGateBuffer;
-  private final Engine engine;
 
   private DeviceConfig(Mode mode, FlagTable.Values f) {
     this.mode = mode;
@@ -290,7 +272,6 @@ public final class DeviceConfig {
     logFormat = f.get(LOG_FORMAT);
     logLevel = f.get(LOG_LEVEL);
     shutdownTimeoutMs = f.get(SHUTDOWN_TIMEOUT_MS);
-    engine = Engine.of(f.get(ENGINE));
     if (mode == Mode.FORWARDER) {
       upstreams = f.get(UPSTREAM);
       lastValueCache = f.get(LAST_VALUE_CACHE);
@@ -334,11 +315,6 @@ public final class DeviceConfig {
       curveServerSecretKey = null;
       curveServerPublicKey = null;
     }
-  }
-
-  /** The engine that runs the device ({@code --engine}). */
-  public Engine engine() {
-    return engine;
   }
 
   /** Reads, validates and returns the configuration of {@code mode}; {@link ConfigException}. */
@@ -459,7 +435,6 @@ public final class DeviceConfig {
           curveAllowedClientsDir == null ? "any" : curveAllowedClientsDir.toString());
     }
     m.put("shutdown_timeout_ms", shutdownTimeoutMs);
-    m.put("engine", engine.id());
     if (mode == Mode.FORWARDER) {
       m.put("upstreams", upstreams.isEmpty() ? "none" : upstreams.toString());
       m.put("last_value_cache", lastValueCache);

@@ -9,7 +9,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.zeromesh.broker.admin.AdminTarget;
-import io.zeromesh.broker.device.Device;
 import io.zeromesh.broker.device.DeviceConfig;
 import io.zeromesh.broker.device.DeviceException;
 import io.zeromesh.broker.device.DeviceMetrics;
@@ -70,7 +69,7 @@ public final class ZmtpDevice implements AdminTarget, AutoCloseable {
    * @throws DeviceException when a socket cannot bind
    */
   public static ZmtpDevice start(DeviceConfig config, Log log) {
-    DeviceMetrics metrics = new DeviceMetrics(config.mode.id(), Device.VERSION);
+    DeviceMetrics metrics = new DeviceMetrics(config.mode.id(), DeviceMetrics.VERSION);
     Transport transport = Transport.best();
     EventLoopGroup group = transport.group(1, "zeromesh-" + config.mode.id() + "-engine");
     DeviceCore core =
