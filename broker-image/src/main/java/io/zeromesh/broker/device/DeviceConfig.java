@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.crypto.KeyAgreement;
-import org.zeromq.ZMQ;
 
 /**
  * The typed, validated configuration of one device (see docs/contracts.md). Built only by {@link
@@ -363,7 +362,7 @@ public final class DeviceConfig {
     if (!Z85.matcher(text).matches()) {
       return false;
     }
-    byte[] decoded = ZMQ.Curve.z85Decode(text);
+    byte[] decoded = io.zeromesh.broker.zmtp.Z85.decode(text);
     return decoded != null && decoded.length == 32;
   }
 
@@ -378,7 +377,8 @@ public final class DeviceConfig {
       KeyFactory factory = KeyFactory.getInstance("XDH");
       PrivateKey key =
           factory.generatePrivate(
-              new XECPrivateKeySpec(NamedParameterSpec.X25519, ZMQ.Curve.z85Decode(secret)));
+              new XECPrivateKeySpec(
+                  NamedParameterSpec.X25519, io.zeromesh.broker.zmtp.Z85.decode(secret)));
       PublicKey base =
           factory.generatePublic(
               new XECPublicKeySpec(NamedParameterSpec.X25519, BigInteger.valueOf(9)));
@@ -389,7 +389,7 @@ public final class DeviceConfig {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("X25519 unavailable in this JRE", e);
     }
-    if (!MessageDigest.isEqual(derived, ZMQ.Curve.z85Decode(pub))) {
+    if (!MessageDigest.isEqual(derived, io.zeromesh.broker.zmtp.Z85.decode(pub))) {
       throw new ConfigException(
           CURVE_KEY_DIR.describe()
               + ": "
@@ -399,7 +399,7 @@ public final class DeviceConfig {
               + " are not one key pair (the public key of "
               + secretFile.getFileName()
               + " is "
-              + ZMQ.Curve.z85Encode(derived)
+              + io.zeromesh.broker.zmtp.Z85.encode(derived)
               + ")");
     }
   }

@@ -2,6 +2,7 @@ package io.zeromesh.broker.engine;
 
 import io.zeromesh.broker.device.DeviceConfig;
 import io.zeromesh.broker.log.Log;
+import io.zeromesh.broker.zmtp.Z85;
 import io.zeromesh.broker.zmtp.Zap;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,6 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.LongSupplier;
-import org.zeromq.ZMQ;
 
 /**
  * The ZAP handler of a CURVE device with {@code --curve-allowed-clients-dir}: a client is let in
@@ -50,7 +50,7 @@ final class AllowList implements Zap.Handler {
       return Zap.Reply.denied("CURVE required");
     }
     reloadIfDue();
-    String key = ZMQ.Curve.z85Encode(r.credentials().get(0));
+    String key = Z85.encode(r.credentials().get(0));
     if (allowed.contains(key)) {
       return Zap.Reply.ok(key);
     }

@@ -193,8 +193,8 @@ public final class ZmtpDevice implements AdminTarget, AutoCloseable {
               ? null
               : new AllowList(config.curveAllowedClientsDir, log);
       return new Security(
-          org.zeromq.ZMQ.Curve.z85Decode(config.curveServerPublicKey),
-          org.zeromq.ZMQ.Curve.z85Decode(config.curveServerSecretKey),
+          io.zeromesh.broker.zmtp.Z85.decode(config.curveServerPublicKey),
+          io.zeromesh.broker.zmtp.Z85.decode(config.curveServerSecretKey),
           new CookieKeys(),
           zap);
     }
