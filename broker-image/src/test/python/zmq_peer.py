@@ -62,7 +62,11 @@ class Run:
         s.setsockopt(zmq.RCVTIMEO, 100)
         s.setsockopt(zmq.SNDTIMEO, 100)
         if self.args.curve_server_key:
-            public, secret = zmq.curve_keypair()
+            if self.args.curve_public_key:
+                public = self.args.curve_public_key.encode("ascii")
+                secret = self.args.curve_secret_key.encode("ascii")
+            else:
+                public, secret = zmq.curve_keypair()
             s.curve_serverkey = self.args.curve_server_key.encode("ascii")
             s.curve_publickey = public
             s.curve_secretkey = secret
@@ -238,6 +242,8 @@ def main():
     p.add_argument("--identity", default="py-" + str(os.getpid()))
     p.add_argument("--timeout-s", type=float, default=30)
     p.add_argument("--curve-server-key")
+    p.add_argument("--curve-public-key", help="Z85; with --curve-secret-key (default: a fresh pair)")
+    p.add_argument("--curve-secret-key")
     args = p.parse_args()
     print("zmq_peer %s: libzmq %s, %s %s" % (args.role, zmq.zmq_version(),
           "bind" if args.bind else "connect", args.endpoint), file=sys.stderr, flush=True)

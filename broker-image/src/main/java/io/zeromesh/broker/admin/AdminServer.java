@@ -5,7 +5,6 @@ import com.sun.net.httpserver.HttpServer;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.zeromesh.broker.device.Device;
 import io.zeromesh.broker.device.DeviceException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -32,11 +31,6 @@ public final class AdminServer implements AutoCloseable {
   }
 
   /** Binds {@code address:port} and serves {@code device}. */
-  public static AdminServer start(String address, int port, Device device) {
-    return start(address, port, AdminTarget.of(device));
-  }
-
-  /** Binds {@code address:port} and serves {@code device} (either engine). */
   public static AdminServer start(String address, int port, AdminTarget device) {
     HttpServer server;
     try {

@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.crypto.KeyAgreement;
-import org.zeromq.ZMQ;
 
 /**
  * The typed, validated configuration of one device (see docs/contracts.md). Built only by {@link
@@ -70,20 +69,6 @@ public final class DeviceConfig {
     @Override
     public String toString() {
       return prefixes.isEmpty() ? endpoint : endpoint + "|" + String.join(",", prefixes);
-    }
-  }
-
-  /** The engine that runs the devices: JeroMQ sockets (default) or the ZMTP engine. */
-  public enum Engine {
-    JEROMQ,
-    ZMTP;
-
-    public String id() {
-      return name().toLowerCase(Locale.ROOT);
-    }
-
-    static Engine of(String id) {
-      return valueOf(id.toUpperCase(Locale.ROOT));
     }
   }
 
@@ -157,8 +142,6 @@ public final class DeviceConfig {
           "log-level", "info", "least severe level logged", "debug", "info", "warn", "error");
   static final Flag<Long> SHUTDOWN_TIMEOUT_MS =
       Flag.longInteger("shutdown-timeout-ms", 5000, 100, 3_600_000, "bound on SIGTERM to exit");
-  static final Flag<String> ENGINE =
-      Flag.choice("engine", "jeromq", "the engine that runs the device", "jeromq", "zmtp");
 
   static final Flag<List<Upstream>> UPSTREAM =
       Flag.list(
@@ -219,8 +202,7 @@ public final class DeviceConfig {
             CURVE_ALLOWED_CLIENTS_DIR,
             LOG_FORMAT,
             LOG_LEVEL,
-            SHUTDOWN_TIMEOUT_MS,
-            ENGINE));
+            SHUTDOWN_TIMEOUT_MS));
     if (mode == Mode.FORWARDER) {
       rows.addAll(
           List.of(UPSTREAM, LAST_VALUE_CACHE, WELCOME_MESSAGE, MIN_SUBSCRIBERS, START_GATE_BUFFER));
@@ -266,7 +248,6 @@ public final class DeviceConfig {
 
   public final int minSubscribers;
   public final int startGateBuffer;
-  private final Engine engine;
 
   private DeviceConfig(Mode mode, FlagTable.Values f) {
     this.mode = mode;
@@ -290,7 +271,6 @@ public final class DeviceConfig {
     logFormat = f.get(LOG_FORMAT);
     logLevel = f.get(LOG_LEVEL);
     shutdownTimeoutMs = f.get(SHUTDOWN_TIMEOUT_MS);
-    engine = Engine.of(f.get(ENGINE));
     if (mode == Mode.FORWARDER) {
       upstreams = f.get(UPSTREAM);
       lastValueCache = f.get(LAST_VALUE_CACHE);
@@ -336,11 +316,6 @@ public final class DeviceConfig {
     }
   }
 
-  /** The engine that runs the device ({@code --engine}). */
-  public Engine engine() {
-    return engine;
-  }
-
   /** Reads, validates and returns the configuration of {@code mode}; {@link ConfigException}. */
   public static DeviceConfig parse(String mode, List<String> args, Map<String, String> env) {
     Mode m = Mode.of(mode);
@@ -383,11 +358,11 @@ public final class DeviceConfig {
     return text;
   }
 
-  static boolean isZ85Key(String text) {
+  public static boolean isZ85Key(String text) {
     if (!Z85.matcher(text).matches()) {
       return false;
     }
-    byte[] decoded = ZMQ.Curve.z85Decode(text);
+    byte[] decoded = io.zeromesh.broker.zmtp.Z85.decode(text);
     return decoded != null && decoded.length == 32;
   }
 
@@ -402,7 +377,8 @@ public final class DeviceConfig {
       KeyFactory factory = KeyFactory.getInstance("XDH");
       PrivateKey key =
           factory.generatePrivate(
-              new XECPrivateKeySpec(NamedParameterSpec.X25519, ZMQ.Curve.z85Decode(secret)));
+              new XECPrivateKeySpec(
+                  NamedParameterSpec.X25519, io.zeromesh.broker.zmtp.Z85.decode(secret)));
       PublicKey base =
           factory.generatePublic(
               new XECPublicKeySpec(NamedParameterSpec.X25519, BigInteger.valueOf(9)));
@@ -413,7 +389,7 @@ public final class DeviceConfig {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("X25519 unavailable in this JRE", e);
     }
-    if (!MessageDigest.isEqual(derived, ZMQ.Curve.z85Decode(pub))) {
+    if (!MessageDigest.isEqual(derived, io.zeromesh.broker.zmtp.Z85.decode(pub))) {
       throw new ConfigException(
           CURVE_KEY_DIR.describe()
               + ": "
@@ -423,7 +399,7 @@ public final class DeviceConfig {
               + " are not one key pair (the public key of "
               + secretFile.getFileName()
               + " is "
-              + ZMQ.Curve.z85Encode(derived)
+              + io.zeromesh.broker.zmtp.Z85.encode(derived)
               + ")");
     }
   }
@@ -459,7 +435,6 @@ public final class DeviceConfig {
           curveAllowedClientsDir == null ? "any" : curveAllowedClientsDir.toString());
     }
     m.put("shutdown_timeout_ms", shutdownTimeoutMs);
-    m.put("engine", engine.id());
     if (mode == Mode.FORWARDER) {
       m.put("upstreams", upstreams.isEmpty() ? "none" : upstreams.toString());
       m.put("last_value_cache", lastValueCache);

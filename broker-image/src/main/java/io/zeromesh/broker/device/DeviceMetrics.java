@@ -18,6 +18,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * counters once per batch, not per message; the admin server scrapes from its own thread.
  */
 public final class DeviceMetrics {
+  /** The version in {@code zeromesh_device_info}: the jar's, or the project's when run unpacked. */
+  public static final String VERSION = versionOf();
+
+  private static String versionOf() {
+    String v = DeviceMetrics.class.getPackage().getImplementationVersion();
+    return v != null ? v : "0.1.0";
+  }
+
   /** The two device sockets, as the {@code socket} label names them. */
   public enum Side {
     FRONTEND,
@@ -35,8 +43,8 @@ public final class DeviceMetrics {
     /** A frame above --max-msg-size: the peer was disconnected. */
     OVERSIZE,
     /**
-     * A connection refused by the CURVE allow-list (ZAP), or a reply to a client that is gone.
-     * (Plaintext peers of a CURVE socket fail the handshake unseen: JeroMQ 0.6.0 reports nothing.)
+     * A connection refused by the CURVE allow-list (ZAP), or a reply to a client that is gone. (A
+     * peer that fails the CURVE handshake otherwise, plaintext or spoilt, is not counted.)
      */
     REFUSED;
 

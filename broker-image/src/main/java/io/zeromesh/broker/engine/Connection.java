@@ -9,6 +9,7 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.zeromesh.broker.log.Log;
 import io.zeromesh.broker.zmtp.Command;
+import io.zeromesh.broker.zmtp.CurveCodec;
 import io.zeromesh.broker.zmtp.FrameDecoder;
 import io.zeromesh.broker.zmtp.FrameDecoder.MessageView;
 import io.zeromesh.broker.zmtp.Frames;
@@ -24,6 +25,11 @@ import java.util.concurrent.TimeUnit;
  * check), then the data phase (messages and commands to its {@link Endpoint}, PING/PONG). It
  * becomes a {@link Peer} of its endpoint only once READY has been exchanged; until then the
  * handshake timer runs, and a connection that stalls anywhere before READY is closed.
+ *
+ * <p>With a mechanism that encrypts (CURVE), the data phase has one more layer on each side: what
+ * comes in is decoded as MESSAGE frames, each opened into a buffer of plaintext ZMTP frames that a
+ * second decoder reads as on a NULL connection (so the devices relay slices of that buffer); what
+ * goes out passes a {@link CurveEncoder}. A NULL connection has neither and relays its input.
  */
 final class Connection extends ChannelInboundHandlerAdapter
     implements FrameDecoder.Sink, Mechanism.Output {
@@ -40,6 +46,11 @@ final class Connection extends ChannelInboundHandlerAdapter
   private final PeerSet.Owner owner;
   private final Log log;
   private final FrameDecoder decoder;
+  // CURVE only: the decoder of the opened frames, the codec, and what it opened, not yet decoded.
+  private final FrameDecoder plainDecoder;
+  private final FrameDecoder.Sink curveIn;
+  private CurveCodec codec;
+  private ByteBuf plain;
   private ChannelHandlerContext ctx;
   private ByteBuf cumulation;
   private State state = State.GREETING;
@@ -66,7 +77,17 @@ final class Connection extends ChannelInboundHandlerAdapter
     this.mechanism = mechanism;
     this.owner = owner;
     this.log = log;
-    this.decoder = new FrameDecoder(settings.maxMsgSize());
+    if (mechanism.encryptsMessages()) {
+      long max = settings.maxMsgSize();
+      // The wire carries each frame in a MESSAGE: the limit applies to what it opens to.
+      this.decoder = new FrameDecoder(max < 0 ? -1 : max + CurveCodec.OVERHEAD);
+      this.plainDecoder = new FrameDecoder(max);
+      this.curveIn = new CurveInput();
+    } else {
+      this.decoder = new FrameDecoder(settings.maxMsgSize());
+      this.plainDecoder = null;
+      this.curveIn = null;
+    }
   }
 
   @Override
@@ -110,12 +131,16 @@ final class Connection extends ChannelInboundHandlerAdapter
           throw new ZmtpException(
               "peer mechanism " + g.mechanism() + ", this socket speaks " + mechanism.name());
         }
+        if (mechanism.encryptsMessages() && g.asServer() == mechanism.asServer()) {
+          throw new ZmtpException(
+              "both sides " + (g.asServer() ? "servers" : "clients") + " of " + mechanism.name());
+        }
         peerGreeting = g;
         state = State.HANDSHAKE;
         mechanism.start(this);
         ctx.flush();
       }
-      boolean all = decoder.decode(cumulation, this);
+      boolean all = curveIn == null ? decoder.decode(cumulation, this) : decodeCurve();
       if (!all && !blocked && state == State.READY) {
         blocked = true;
         ctx.channel().config().setAutoRead(false);
@@ -136,15 +161,99 @@ final class Connection extends ChannelInboundHandlerAdapter
       fail(e);
     } finally {
       endpoint.decoded();
-      ByteBuf c = cumulation;
-      if (c != null && state != State.CLOSED) {
-        if (!c.isReadable()) {
-          cumulation = null;
-          c.release();
-        } else if (c.refCnt() == 1) {
-          c.discardSomeReadBytes();
-        }
+      if (state != State.CLOSED) {
+        cumulation = compact(cumulation);
+        plain = compact(plain);
       }
+    }
+  }
+
+  /** Releases a drained buffer (null returned), or drops its read bytes when nobody shares it. */
+  private static ByteBuf compact(ByteBuf b) {
+    if (b == null) {
+      return null;
+    }
+    if (!b.isReadable()) {
+      b.release();
+      return null;
+    }
+    if (b.refCnt() == 1) {
+      b.discardSomeReadBytes();
+    }
+    return b;
+  }
+
+  /**
+   * CURVE: what was opened before and not yet taken (a held message, the start of a multipart one)
+   * first; then every whole frame of the input (handshake commands, then MESSAGEs opened into
+   * {@link #plain}); then what that opened. A held message stops it before anything more is opened,
+   * so a held connection keeps its input encrypted and its nonces unspent.
+   */
+  private boolean decodeCurve() throws ZmtpException {
+    if (plain != null && plain.isReadable()) {
+      if (!plainDecoder.decode(plain, this)) {
+        return false;
+      }
+      endpoint.decoded(); // slices of plain leave before it is written to again
+    }
+    ZmtpException failure = null;
+    if (cumulation != null) {
+      try {
+        decoder.decode(cumulation, curveIn);
+      } catch (ZmtpException e) {
+        failure = e; // what was opened before the bad frame is still delivered, as on NULL
+      }
+    }
+    boolean all = plain == null || !plain.isReadable() || plainDecoder.decode(plain, this);
+    if (failure != null) {
+      throw failure;
+    }
+    return all;
+  }
+
+  /** The wire side of a CURVE connection: handshake commands, then MESSAGEs to open. */
+  private final class CurveInput implements FrameDecoder.Sink {
+    @Override
+    public boolean message(MessageView m) throws ZmtpException {
+      if (state != State.READY) {
+        throw new ZmtpException("message before the handshake completed");
+      }
+      if (m.frames != 1) {
+        throw new ZmtpException("CURVE MESSAGE with the MORE flag");
+      }
+      if (!CurveCodec.isMessage(m.buffer, m.firstBodyStart, m.firstBodyLength)) {
+        throw new ZmtpException("a plaintext frame on a CURVE connection");
+      }
+      open(m.buffer, m.firstBodyStart + 8, m.firstBodyLength - 8);
+      return true;
+    }
+
+    @Override
+    public void command(Command c) throws ZmtpException {
+      if (state != State.READY) {
+        Connection.this.command(c);
+      } else if (c.is("MESSAGE")) {
+        open(c.data(), c.data().readerIndex(), c.data().readableBytes());
+      } else {
+        throw new ZmtpException("plaintext " + c.name() + " on a CURVE connection");
+      }
+    }
+
+    private void open(ByteBuf src, int index, int length) throws ZmtpException {
+      int size = CurveCodec.decryptedFrameSize(length);
+      if (plain == null || plain.refCnt() > 1 || plain.writableBytes() < size) {
+        // A fresh buffer (what was handed out as slices stays as it is), sized for the rest of
+        // this read: what it opens is smaller than what it holds.
+        int left = cumulation == null ? 0 : cumulation.readableBytes();
+        int keep = plain == null ? 0 : plain.readableBytes();
+        ByteBuf b = ctx.alloc().buffer(keep + Math.max(size, left));
+        if (plain != null) {
+          b.writeBytes(plain);
+          plain.release();
+        }
+        plain = b;
+      }
+      codec.decrypt(src, index, length, plain);
     }
   }
 
@@ -154,7 +263,7 @@ final class Connection extends ChannelInboundHandlerAdapter
       return;
     }
     blocked = false;
-    if (cumulation != null) {
+    if (cumulation != null || plain != null) {
       process();
     }
     if (!blocked && state == State.READY) {
@@ -193,9 +302,13 @@ final class Connection extends ChannelInboundHandlerAdapter
   public void command(Command c) throws ZmtpException {
     if (state == State.HANDSHAKE) {
       Metadata md = mechanism.command(c, this);
-      ctx.flush();
       if (md != null) {
-        ready(md);
+        SocketType type = checkSocketType(md);
+        mechanism.complete(this);
+        ctx.flush();
+        ready(md, type);
+      } else {
+        ctx.flush();
       }
       return;
     }
@@ -211,7 +324,7 @@ final class Connection extends ChannelInboundHandlerAdapter
     }
   }
 
-  private void ready(Metadata md) throws ZmtpException {
+  private SocketType checkSocketType(Metadata md) throws ZmtpException {
     String typeName = md.socketType();
     SocketType type = typeName == null ? null : SocketType.named(typeName);
     if (type == null || !endpoint.socketType().accepts(type)) {
@@ -219,7 +332,16 @@ final class Connection extends ChannelInboundHandlerAdapter
       throw new ZmtpException(
           "socket type " + typeName + " cannot talk to " + endpoint.socketType());
     }
+    return type;
+  }
+
+  private void ready(Metadata md, SocketType type) {
     handshakeTimer.cancel(false);
+    if (curveIn != null) {
+      // Everything written from now on is encrypted (the READY above went out as it was).
+      codec = mechanism.codec();
+      ctx.pipeline().addBefore(ctx.name(), "curve", new CurveEncoder(codec));
+    }
     peer =
         new Peer(
             ctx.channel(),
@@ -283,6 +405,7 @@ final class Connection extends ChannelInboundHandlerAdapter
     log.debug("peer_closed", "peer", remote(), "reason", e.getMessage());
     endpoint.failed(e.kind());
     shut();
+    ctx.flush(); // an ERROR the handshake wrote goes out before the close
     ctx.close();
   }
 
@@ -323,6 +446,10 @@ final class Connection extends ChannelInboundHandlerAdapter
     if (cumulation != null) {
       cumulation.release();
       cumulation = null;
+    }
+    if (plain != null) {
+      plain.release();
+      plain = null;
     }
     if (peer != null) {
       Peer p = peer;

@@ -9,13 +9,17 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.zeromesh.broker.admin.AdminTarget;
-import io.zeromesh.broker.device.Device;
 import io.zeromesh.broker.device.DeviceConfig;
 import io.zeromesh.broker.device.DeviceException;
 import io.zeromesh.broker.device.DeviceMetrics;
 import io.zeromesh.broker.log.Log;
+import io.zeromesh.broker.zmtp.CookieKeys;
+import io.zeromesh.broker.zmtp.CurveServer;
+import io.zeromesh.broker.zmtp.Mechanism;
 import io.zeromesh.broker.zmtp.Metadata;
 import io.zeromesh.broker.zmtp.NullMechanism;
+import io.zeromesh.broker.zmtp.Zap;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -62,13 +66,10 @@ public final class ZmtpDevice implements AdminTarget, AutoCloseable {
   /**
    * Binds both sockets and starts serving.
    *
-   * @throws DeviceException when a socket cannot bind, or a feature is not on this engine yet
+   * @throws DeviceException when a socket cannot bind
    */
   public static ZmtpDevice start(DeviceConfig config, Log log) {
-    if (config.curve) {
-      throw new DeviceException("--curve is not supported by --engine=zmtp yet; use jeromq");
-    }
-    DeviceMetrics metrics = new DeviceMetrics(config.mode.id(), Device.VERSION);
+    DeviceMetrics metrics = new DeviceMetrics(config.mode.id(), DeviceMetrics.VERSION);
     Transport transport = Transport.best();
     EventLoopGroup group = transport.group(1, "zeromesh-" + config.mode.id() + "-engine");
     DeviceCore core =
@@ -81,6 +82,7 @@ public final class ZmtpDevice implements AdminTarget, AutoCloseable {
     ChannelGroup connections = new DefaultChannelGroup(core.loop);
     try {
       ConnectionSettings settings = ConnectionSettings.of(config);
+      Security security = Security.of(config, log);
       Channel front =
           bind(
               transport,
@@ -88,6 +90,7 @@ public final class ZmtpDevice implements AdminTarget, AutoCloseable {
               config,
               core.frontend(),
               settings,
+              security,
               core,
               connections,
               log,
@@ -100,6 +103,7 @@ public final class ZmtpDevice implements AdminTarget, AutoCloseable {
               config,
               core.backend(),
               settings,
+              security,
               core,
               connections,
               log,
@@ -128,6 +132,7 @@ public final class ZmtpDevice implements AdminTarget, AutoCloseable {
       DeviceConfig config,
       Endpoint endpoint,
       ConnectionSettings settings,
+      Security security,
       DeviceCore core,
       ChannelGroup connections,
       Log log,
@@ -152,7 +157,11 @@ public final class ZmtpDevice implements AdminTarget, AutoCloseable {
                     ch.pipeline()
                         .addLast(
                             new Connection(
-                                endpoint, settings, new NullMechanism(ours, true), core, log));
+                                endpoint,
+                                settings,
+                                security.mechanism(endpoint, ch, ours),
+                                core,
+                                log));
                   }
                 });
     String where = "tcp://" + config.bindAddress + ":" + port;
@@ -167,6 +176,46 @@ public final class ZmtpDevice implements AdminTarget, AutoCloseable {
           "cannot bind " + where + " (" + flag + "): " + f.cause().getMessage(), f.cause());
     }
     return f.channel();
+  }
+
+  /**
+   * What the bound sockets speak: NULL, or (with {@code --curve}) CURVE with the server's key pair,
+   * the device's minute key for cookies, and the allow-list as ZAP handler when one is configured.
+   */
+  private record Security(
+      byte[] serverPublic, byte[] serverSecret, CookieKeys cookies, Zap.Handler zap) {
+    static Security of(DeviceConfig config, Log log) {
+      if (!config.curve) {
+        return new Security(null, null, null, null);
+      }
+      Zap.Handler zap =
+          config.curveAllowedClientsDir == null
+              ? null
+              : new AllowList(config.curveAllowedClientsDir, log);
+      return new Security(
+          io.zeromesh.broker.zmtp.Z85.decode(config.curveServerPublicKey),
+          io.zeromesh.broker.zmtp.Z85.decode(config.curveServerSecretKey),
+          new CookieKeys(),
+          zap);
+    }
+
+    Mechanism mechanism(Endpoint endpoint, Channel ch, Metadata ours) {
+      if (serverSecret == null) {
+        return new NullMechanism(ours, true);
+      }
+      String address =
+          ch.remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
+              ? a.getAddress().getHostAddress()
+              : String.valueOf(ch.remoteAddress());
+      return new CurveServer(
+          serverPublic,
+          serverSecret,
+          cookies,
+          zap,
+          endpoint.side().name().toLowerCase(java.util.Locale.ROOT),
+          address,
+          ours);
+    }
   }
 
   public DeviceConfig config() {

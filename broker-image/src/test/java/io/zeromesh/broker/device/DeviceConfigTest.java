@@ -204,16 +204,6 @@ class DeviceConfigTest {
   }
 
   @Test
-  void engineDefaultsToJeromq() {
-    assertEquals(
-        DeviceConfig.Engine.JEROMQ, DeviceConfig.parse("queue", List.of(), Map.of()).engine());
-    assertEquals(
-        DeviceConfig.Engine.ZMTP,
-        DeviceConfig.parse("streamer", List.of(), Map.of("ZEROMESH_ENGINE", "zmtp")).engine());
-    assertTrue(error("queue", List.of("--engine=netty")).contains("--engine (ZEROMESH_ENGINE)"));
-  }
-
-  @Test
   void z85KeysAreCheckedByAlphabetAndLength() {
     ZMQ.Curve.KeyPair kp = ZMQ.Curve.generateKeyPair();
     assertTrue(DeviceConfig.isZ85Key(kp.publicKey));

@@ -93,7 +93,9 @@ class MetricsEndpointTest {
       assertEquals("gauge", p.type("zeromesh_device_info"));
       assertEquals(
           1.0,
-          p.value("zeromesh_device_info", Map.of("mode", "streamer", "version", Device.VERSION)));
+          p.value(
+              "zeromesh_device_info",
+              Map.of("mode", "streamer", "version", DeviceMetrics.VERSION)));
 
       ZMQ.Socket pull = ctx.createSocket(SocketType.PULL);
       pull.setHandshakeIvl(2000); // a stalled JeroMQ greeting reconnects

@@ -39,7 +39,7 @@ final class TestDevices {
     throw new IllegalStateException("no free port");
   }
 
-  /** A running device of the engine under test ({@code -Dzeromesh.engine}), on 127.0.0.1. */
+  /** A running device on 127.0.0.1. */
   record Running(
       AdminTarget device,
       java.util.function.BooleanSupplier stop,
@@ -81,11 +81,7 @@ final class TestDevices {
     args.add("--linger-ms=0");
     args.addAll(List.of(extraArgs));
     DeviceConfig config = DeviceConfig.parse(mode, args, Map.of());
-    if ("zmtp".equals(System.getProperty("zeromesh.engine"))) {
-      ZmtpDevice d = ZmtpDevice.start(config, LOG);
-      return new Running(d, d::shutdown, frontend, backend, admin);
-    }
-    Device d = Device.start(config, LOG);
-    return new Running(AdminTarget.of(d), d::shutdown, frontend, backend, admin);
+    ZmtpDevice d = ZmtpDevice.start(config, LOG);
+    return new Running(d, d::shutdown, frontend, backend, admin);
   }
 }

@@ -4,9 +4,9 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.zeromesh.broker.device.Device;
 import io.zeromesh.broker.device.DeviceConfig;
 import io.zeromesh.broker.device.DeviceMetrics.Side;
+import io.zeromesh.broker.engine.ZmtpDevice;
 import io.zeromesh.broker.log.Log;
 import io.zeromesh.broker.testing.Ports;
 import io.zeromesh.broker.testing.ProbeSummary;
@@ -42,7 +42,7 @@ class ProbeReplicaTest {
   private static final Log LOG = new Log(new PrintStream(System.err, true), false, Log.Level.WARN);
 
   /** A streamer on free loopback ports. */
-  private record Streamer(Device device, int frontend, int backend) implements AutoCloseable {
+  private record Streamer(ZmtpDevice device, int frontend, int backend) implements AutoCloseable {
     static Streamer start() {
       int front = Ports.free();
       int back = Ports.free();
@@ -56,7 +56,7 @@ class ProbeReplicaTest {
                   "--bind-address=127.0.0.1",
                   "--linger-ms=0"),
               Map.of());
-      return new Streamer(Device.start(config, LOG), front, back);
+      return new Streamer(ZmtpDevice.start(config, LOG), front, back);
     }
 
     String frontendEndpoint() {

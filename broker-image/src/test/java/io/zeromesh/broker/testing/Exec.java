@@ -44,16 +44,8 @@ public final class Exec implements AutoCloseable {
     return new Exec(command, env);
   }
 
-  /**
-   * {@code java -cp <this test's class path> io.zeromesh.broker.Main args...}; devices run on the
-   * engine the build chose ({@code -Dzeromesh.engine=jeromq|zmtp}) unless {@code env} names one.
-   */
+  /** {@code java -cp <this test's class path> io.zeromesh.broker.Main args...}. */
   public static Exec broker(List<String> args, Map<String, String> env) {
-    String engine = System.getProperty("zeromesh.engine", "");
-    if (!engine.isEmpty() && !env.containsKey("ZEROMESH_ENGINE")) {
-      env = new java.util.HashMap<>(env);
-      env.put("ZEROMESH_ENGINE", engine);
-    }
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.java());
     cmd.add("-Xmx256m");
