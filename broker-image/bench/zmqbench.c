@@ -21,7 +21,8 @@
  *   zmqbench peers MODE FRONTEND BACKEND PEERS SECONDS
  *       PEERS connected peers: queue, PEERS-1 DEALER clients (one request outstanding each) and
  *       one echo worker; forwarder, one XPUB publisher and PEERS-1 subscribers of everything;
- *       streamer, one PUSH and PEERS-1 PULL. 100 B messages for SECONDS.
+ *       streamer, one PUSH and PEERS-1 PULL. It connects them, waits for a line on stdin (the
+ *       caller saw them all connected), then moves 100 B messages for SECONDS.
  *       Prints "peers connected=N delivered=M".
  *   zmqbench version
  *
@@ -323,7 +324,7 @@ static void run_peers(const char *mode, const char *front, const char *back, int
                       double seconds) {
   int n = peers - 1, queue = is(mode, "queue"), fwd = is(mode, "forwarder");
   void **many = calloc(n, sizeof *many);
-  zmq_pollitem_t *items = calloc(n, sizeof *items);
+  zmq_pollitem_t *items = calloc(n + 1, sizeof *items);
   char body[100];
   memset(body, 'x', sizeof body);
   for (int i = 0; i < n; i++) {
@@ -335,7 +336,14 @@ static void run_peers(const char *mode, const char *front, const char *back, int
   }
   void *one = sock(queue ? ZMQ_DEALER : fwd ? ZMQ_XPUB : ZMQ_PUSH);
   attach(one, queue ? back : front, 0);
-  msleep(2000); /* every connection up (and subscribed) */
+  items[n].socket = NULL; /* wait for the go line, letting every socket connect meanwhile */
+  items[n].fd = 0;
+  items[n].events = ZMQ_POLLIN;
+  int64_t give_up = now_us() + 120 * 1000000LL;
+  while (now_us() < give_up) {
+    if (zmq_poll(items, n + 1, 100) > 0 && (items[n].revents & ZMQ_POLLIN)) break;
+    zmq_poll(&(zmq_pollitem_t){one, 0, ZMQ_POLLIN, 0}, 1, 0);
+  }
   int64_t end = now_us() + (int64_t)(seconds * 1e6);
   long delivered = 0;
   zmq_msg_t m;

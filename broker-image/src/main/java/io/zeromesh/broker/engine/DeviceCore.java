@@ -117,6 +117,25 @@ abstract class DeviceCore implements PeerSet.Owner {
     flushAll();
   }
 
+  private boolean flushScheduled;
+  private final Runnable flushTask =
+      () -> {
+        flushScheduled = false;
+        flushAll();
+      };
+
+  /**
+   * Flushes once the event loop has read every connection that was ready: the loop runs tasks
+   * right after its I/O, so what several connections' reads gave one peer leaves in one write.
+   */
+  final void flushSoon() {
+    emitAll();
+    if (!flushScheduled) {
+      flushScheduled = true;
+      loop.execute(flushTask);
+    }
+  }
+
   /** Flushes every peer written to in this batch, then publishes the batch's counters. */
   final void flushAll() {
     emitAll();
@@ -226,7 +245,7 @@ abstract class DeviceCore implements PeerSet.Owner {
 
     @Override
     public void readComplete() {
-      flushAll();
+      flushSoon();
     }
 
     @Override

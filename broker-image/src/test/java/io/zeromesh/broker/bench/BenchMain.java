@@ -203,9 +203,14 @@ public final class BenchMain {
     for (String device : devices) {
       try (BenchTarget.Ours zmtp = new BenchTarget.Ours(device);
           BenchTarget.ZmqProxy proxy = new BenchTarget.ZmqProxy(device, zmqbench)) {
+        // JIT warm-up of our daemon, not measured: one full run of every pattern and size (the
+        // JVM's compiler threads would otherwise bill their work to the first rows' CPU).
         for (int[] pc : PATTERNS) {
-          // JIT warm-up of our daemon for this pattern, not measured.
-          measure(zmtp, device, 100, Math.max(1000, messages / 5), pc);
+          for (int size : SIZES) {
+            measure(zmtp, device, size, size >= 1024 ? messages / 2 : messages, pc);
+          }
+        }
+        for (int[] pc : PATTERNS) {
           for (int size : SIZES) {
             row(device, pc, size, zmtp, proxy);
           }
@@ -320,7 +325,7 @@ public final class BenchMain {
     List<Latency> d = new ArrayList<>();
     try (BenchTarget.Ours zmtp = new BenchTarget.Ours("queue");
         BenchTarget.ZmqProxy proxy = new BenchTarget.ZmqProxy("queue", zmqbench)) {
-      load.roundTrips("queue", zmtp.frontend(), zmtp.backend(), 100, Math.min(roundTrips, 2000));
+      load.roundTrips("queue", zmtp.frontend(), zmtp.backend(), 100, roundTrips); // warm-up
       for (int i = 0; i < repeat; i++) {
         z.add(load.roundTrips("queue", zmtp.frontend(), zmtp.backend(), 100, roundTrips));
         p.add(load.roundTrips("queue", proxy.frontend(), proxy.backend(), 100, roundTrips));
@@ -374,7 +379,7 @@ public final class BenchMain {
     say(
         String.format(
             Locale.ROOT,
-            "%,d connected peers, default HWMs, 100 B messages for 5 s (queue: %d clients with one"
+            "%,d connected peers, default HWMs, 100 B messages for 5 s once all are connected (queue: %d clients with one"
                 + " request out each, 1 worker; forwarder/streamer: 1 producer, %d consumers):",
             peers,
             peers - 1,
@@ -382,8 +387,17 @@ public final class BenchMain {
     for (String device : devices) {
       try (BenchTarget.Ours zmtp = new BenchTarget.Ours(device)) {
         Process gen = load.peers(device, zmtp.frontend(), zmtp.backend(), peers, 5);
-        Thread.sleep(3500); // connected (2 s) and moving messages
-        int connected = zmtp.connectedPeers();
+        long connectStart = System.nanoTime();
+        long until = connectStart + TimeUnit.SECONDS.toNanos(90);
+        int connected = 0;
+        while (System.nanoTime() < until && (connected = zmtp.connectedPeers()) < peers) {
+          Thread.sleep(200);
+        }
+        double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
+        gen.getOutputStream().write('\n'); // go: every peer connected (or the wait ran out)
+        gen.getOutputStream().flush();
+        Thread.sleep(2500); // under load
+        connected = Math.min(connected, zmtp.connectedPeers());
         if (!gen.waitFor(60, TimeUnit.SECONDS)) {
           gen.destroyForcibly();
         }
@@ -393,9 +407,11 @@ public final class BenchMain {
         say(
             String.format(
                 Locale.ROOT,
-                "  %-10s %,d peers connected, %s messages delivered, RSS %.0f MiB (peak %.0f MiB)",
+                "  %-10s %,d peers connected (in %.1f s), then %s messages delivered in 5 s, RSS %.0f"
+                    + " MiB (peak %.0f MiB)",
                 device,
                 connected,
+                connectSeconds,
                 delivered,
                 zmtp.rssMiB(),
                 peak));
