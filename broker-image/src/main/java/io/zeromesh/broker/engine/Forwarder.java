@@ -143,8 +143,6 @@ final class Forwarder extends DeviceCore implements Consumer<Outbox> {
           m.buffer.slice(m.start, m.end - m.start),
           m.payloadBytes);
     }
-    // As XPUB counts its sends: once per published message, whoever (if anyone) gets it.
-    super.sent(Side.BACKEND, 1, m.payloadBytes);
     if (index.distinct() == 0) {
       return;
     }
@@ -242,18 +240,6 @@ final class Forwarder extends DeviceCore implements Consumer<Outbox> {
     } else {
       o.emit(); // keep order with anything pending
       o.peer.write(wire.retainedDuplicate(), 1, payloadBytes);
-      super.sent(Side.BACKEND, 1, payloadBytes);
-    }
-  }
-
-  /**
-   * The backend's messages and bytes out are counted as XPUB counts them, once per message sent
-   * (in {@link #publish} and {@link #replay}), not once per subscriber that got it.
-   */
-  @Override
-  public void sent(Side side, long messages, long bytes) {
-    if (side != Side.BACKEND) {
-      super.sent(side, messages, bytes);
     }
   }
 

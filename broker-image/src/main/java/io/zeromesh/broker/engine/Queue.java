@@ -1,6 +1,7 @@
 package io.zeromesh.broker.engine;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.zeromesh.broker.device.DeviceConfig;
 import io.zeromesh.broker.device.DeviceMetrics;
@@ -25,6 +26,9 @@ final class Queue extends DeviceCore {
   private final SideEndpoint back;
   private final Map<ByteBuf, Outbox> clients = new HashMap<>();
   private int nextId = 0x2a000000;
+  // The client of the last reply: consecutive replies to one client skip the map (and its slice).
+  private ByteBuf lastId;
+  private Outbox lastClient;
 
   Queue(DeviceConfig config, DeviceMetrics metrics, Log log) {
     super(config, metrics, log);
@@ -45,6 +49,10 @@ final class Queue extends DeviceCore {
           @Override
           public void left(Peer p) {
             clients.remove(p.routingId, peers.outbox(p));
+            if (lastId == p.routingId) {
+              lastId = null;
+              lastClient = null;
+            }
             super.left(p);
           }
 
@@ -83,7 +91,7 @@ final class Queue extends DeviceCore {
               dropped(Side.FRONTEND, DropReason.REFUSED, 1); // no envelope: nobody to send it to
               return true;
             }
-            Outbox client = clients.get(m.buffer.slice(m.firstBodyStart, m.firstBodyLength));
+            Outbox client = client(m);
             if (client == null) {
               dropped(Side.FRONTEND, DropReason.REFUSED, 1);
             } else if (client.full()) {
@@ -95,6 +103,23 @@ final class Queue extends DeviceCore {
             return true;
           }
         };
+  }
+
+  /** The client a reply's first frame names, or null. */
+  private Outbox client(MessageView m) {
+    ByteBuf last = lastId;
+    if (last != null
+        && last.readableBytes() == m.firstBodyLength
+        && ByteBufUtil.equals(
+            last, last.readerIndex(), m.buffer, m.firstBodyStart, m.firstBodyLength)) {
+      return lastClient;
+    }
+    Outbox c = clients.get(m.buffer.slice(m.firstBodyStart, m.firstBodyLength));
+    if (c != null) {
+      lastId = c.peer.routingId;
+      lastClient = c;
+    }
+    return c;
   }
 
   /**
