@@ -16,7 +16,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
@@ -134,7 +133,7 @@ public final class BenchMain {
   }
 
   static int run(List<String> args, PrintStream out) throws Exception {
-    FlagTable.Values v = FLAGS.parse(args, Map.of());
+    FlagTable.Values v = FLAGS.parse(args, System.getenv()); // --help says ZEROMESH_* counts
     Path workDir = Path.of(v.get(WORK_DIR));
     Path zmqbench = buildZmqbench(Path.of(v.get(BENCH_DIR)), workDir, out);
     if (zmqbench == null) {
