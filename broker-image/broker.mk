@@ -46,7 +46,7 @@ broker-image: ## broker image archive broker-image/target/jib-image.tar (zeromes
 broker-image-check: broker-image ## import the broker archive into a private containerd and run it restricted (root)
 	$(BROKER_DIR)/image/check-image.sh $(BROKER_IMAGE_TAR)
 
-bench: deps ## msgs/s and queue latency of each device vs a direct pair and libzmq zmq_proxy (a few minutes)
+bench: deps ## zmtp devices vs libzmq zmq_proxy vs direct: msgs/s, CPU/msg, RSS, round trips, 1,000-peer RSS, verdicts (~10 min)
 	$(MVN) -q -pl $(BROKER_DIR) -DskipTests package exec:exec@bench -Dzeromesh.bench.args="$(BENCH_ARGS)"
 
 broker-demo: ## run each device locally and push real traffic through it with the probe

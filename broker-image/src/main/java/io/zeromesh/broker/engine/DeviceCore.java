@@ -25,6 +25,7 @@ abstract class DeviceCore implements PeerSet.Owner {
   EventLoop loop;
   boolean paused;
   private final List<Peer> dirty = new ArrayList<>();
+  private final List<Outbox> open = new ArrayList<>();
   private final List<Connection> blocked = new ArrayList<>();
   private boolean resumeScheduled;
   private final long[] inMessages = new long[2];
@@ -47,6 +48,21 @@ abstract class DeviceCore implements PeerSet.Owner {
   @Override
   public void dirty(Peer p) {
     dirty.add(p);
+  }
+
+  /** {@code o} holds messages now: written by {@link #emitAll()} at the end of the pass. */
+  final void open(Outbox o) {
+    open.add(o);
+  }
+
+  /** Writes what every outbox holds (each as one write); called at the end of a decode pass. */
+  final void emitAll() {
+    for (int i = 0; i < open.size(); i++) {
+      Outbox o = open.get(i);
+      o.listed = false;
+      o.emit();
+    }
+    open.clear();
   }
 
   @Override
@@ -101,8 +117,28 @@ abstract class DeviceCore implements PeerSet.Owner {
     flushAll();
   }
 
+  private boolean flushScheduled;
+  private final Runnable flushTask =
+      () -> {
+        flushScheduled = false;
+        flushAll();
+      };
+
+  /**
+   * Flushes once the event loop has read every connection that was ready: the loop runs tasks
+   * right after its I/O, so what several connections' reads gave one peer leaves in one write.
+   */
+  final void flushSoon() {
+    emitAll();
+    if (!flushScheduled) {
+      flushScheduled = true;
+      loop.execute(flushTask);
+    }
+  }
+
   /** Flushes every peer written to in this batch, then publishes the batch's counters. */
   final void flushAll() {
+    emitAll();
     for (int i = 0; i < dirty.size(); i++) {
       dirty.get(i).flush();
     }
@@ -175,14 +211,19 @@ abstract class DeviceCore implements PeerSet.Owner {
 
     @Override
     public void joined(Peer p) {
-      peers.add(p);
+      tune(p);
+      peers.add(p, new Outbox(p, config.sndhwm, DeviceCore.this));
       metrics.peerDelta(side, 1);
       log.debug("peer_ready", "socket", side.name().toLowerCase(), "peer", p.toString());
     }
 
     @Override
     public void left(Peer p) {
-      peers.remove(p);
+      Outbox o = peers.remove(p);
+      if (o != null) {
+        o.discard();
+        open.remove(o);
+      }
       metrics.peerDelta(side, -1);
       log.debug("peer_left", "socket", side.name().toLowerCase(), "peer", p.toString());
     }
@@ -198,11 +239,13 @@ abstract class DeviceCore implements PeerSet.Owner {
     }
 
     @Override
-    public void decoded() {}
+    public void decoded() {
+      emitAll();
+    }
 
     @Override
     public void readComplete() {
-      flushAll();
+      flushSoon();
     }
 
     @Override
@@ -215,4 +258,14 @@ abstract class DeviceCore implements PeerSet.Owner {
       flushAll();
     }
   }
+
+  /** Read sizing of a ready peer's connection: large reads, many messages per read event. */
+  static void tune(Peer p) {
+    p.channel.config().setRecvByteBufAllocator(RECV);
+  }
+
+  private static final io.netty.channel.RecvByteBufAllocator RECV =
+      new io.netty.channel.AdaptiveRecvByteBufAllocator(
+          512, Integer.getInteger("zeromesh.recv.initial", 16 * 1024),
+          Integer.getInteger("zeromesh.recv.max", 256 * 1024));
 }

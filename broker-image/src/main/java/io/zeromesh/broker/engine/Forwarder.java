@@ -18,12 +18,13 @@ import java.util.function.Consumer;
  * 0x01}/{@code 0x00} messages) go into a prefix index; a prefix's first subscriber sends it to
  * every publisher, its last one cancels it, and a publisher that joins gets every prefix held. Each
  * message goes once to every subscriber with a matching prefix; a subscriber at its HWM misses it
- * (counted as dropped), as with libzmq's XPUB. Publishers are never held up.
+ * (counted as dropped), as with libzmq's XPUB. Publishers are never held up. A subscriber's
+ * outbox gathers the messages of one read into one write (a slice of consecutive messages).
  */
-final class Forwarder extends DeviceCore implements Consumer<Peer> {
+final class Forwarder extends DeviceCore implements Consumer<Outbox> {
   private final SideEndpoint front;
   private final SideEndpoint back;
-  private final SubscriptionIndex<Peer> index = new SubscriptionIndex<>();
+  private final SubscriptionIndex<Outbox> index = new SubscriptionIndex<>();
   private long messageNumber;
   private MessageView current;
   private final LastValues lastValues;
@@ -100,19 +101,24 @@ final class Forwarder extends DeviceCore implements Consumer<Peer> {
           public void subscription(Peer p, ByteBuf prefix, boolean on) {
             // Counted as XPUB receives them: one message of 0x01/0x00 + prefix each.
             received(Side.BACKEND, 1 + prefix.readableBytes());
+            Outbox o = peers.outbox(p);
+            if (o == null) {
+              return;
+            }
             if (on) {
-              subscribe(p, prefix);
+              subscribe(p, o, prefix);
             } else {
-              cancel(p, prefix);
+              cancel(p, o, prefix);
             }
           }
 
           @Override
           public void left(Peer p) {
+            Outbox o = peers.outbox(p);
             super.left(p);
-            if (p.subscriptions != null) {
+            if (p.subscriptions != null && o != null) {
               for (ByteBuf prefix : p.subscriptions.toArray(new ByteBuf[0])) {
-                cancel(p, prefix);
+                cancel(p, o, prefix);
               }
             }
           }
@@ -146,22 +152,26 @@ final class Forwarder extends DeviceCore implements Consumer<Peer> {
     current = null;
   }
 
-  /** Delivers the current message to one matching subscriber (once, however many prefixes). */
+  /**
+   * Gives the current message to one matching subscriber (once, however many prefixes): its outbox
+   * extends a run of consecutive messages, so a subscriber of a busy topic gets one write per read.
+   */
   @Override
-  public void accept(Peer s) {
+  public void accept(Outbox s) {
     if (s.lastMessage == messageNumber) {
       return;
     }
     s.lastMessage = messageNumber;
-    if (s.isFull()) {
+    if (s.full()) {
       dropped(Side.BACKEND, DropReason.HWM, 1);
       return;
     }
-    s.write(wire(current, current.start), 1, current.payloadBytes);
+    MessageView m = current;
+    s.add(m.buffer, m.start, m.end, m.payloadBytes);
   }
 
-  void subscribe(Peer p, ByteBuf prefix) {
-    int holders = index.add(prefix, p);
+  void subscribe(Peer p, Outbox o, ByteBuf prefix) {
+    int holders = index.add(prefix, o);
     if (holders == 0) {
       return;
     }
@@ -174,11 +184,11 @@ final class Forwarder extends DeviceCore implements Consumer<Peer> {
     p.subscriptions.add(Unpooled.copiedBuffer(prefix));
     if (welcome != null && !p.welcomed) {
       p.welcomed = true;
-      replay(p, welcome, welcomeBytes);
+      replay(o, welcome, welcomeBytes);
     }
     if (lastValues != null) {
       for (LastValues.Entry e : lastValues.matching(prefix)) {
-        replay(p, e.wire(), e.payloadBytes());
+        replay(o, e.wire(), e.payloadBytes());
       }
     }
     if (holders == 1) {
@@ -208,6 +218,7 @@ final class Forwarder extends DeviceCore implements Consumer<Peer> {
       v.firstBodyLength = longFrame ? (int) w.getLong(1) : w.getUnsignedByte(1);
       v.payloadBytes = e.payloadBytes();
       publish(v);
+      emitAll(); // what went into outboxes leaves before the entry's buffer is released
       w.release();
     }
     metrics.startGateBuffered(0);
@@ -223,16 +234,17 @@ final class Forwarder extends DeviceCore implements Consumer<Peer> {
   }
 
   /** The welcome message or a cached last value to one subscriber; dropped at its HWM. */
-  private void replay(Peer p, ByteBuf wire, long payloadBytes) {
-    if (p.isFull()) {
+  private void replay(Outbox o, ByteBuf wire, long payloadBytes) {
+    if (o.full()) {
       dropped(Side.BACKEND, DropReason.HWM, 1);
     } else {
-      p.write(wire.retainedDuplicate(), 1, payloadBytes);
+      o.emit(); // keep order with anything pending
+      o.peer.write(wire.retainedDuplicate(), 1, payloadBytes);
     }
   }
 
-  void cancel(Peer p, ByteBuf prefix) {
-    int left = index.remove(prefix, p);
+  void cancel(Peer p, Outbox o, ByteBuf prefix) {
+    int left = index.remove(prefix, o);
     if (left < 0) {
       return;
     }

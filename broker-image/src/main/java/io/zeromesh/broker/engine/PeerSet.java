@@ -2,11 +2,14 @@ package io.zeromesh.broker.engine;
 
 import io.zeromesh.broker.device.DeviceMetrics.Side;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The ready peers of one bound socket, with libzmq's load balancer over them (lb.cpp): each message
- * to the next peer in turn that is not at its HWM; none when all are.
+ * The ready peers of one bound socket, each with its {@link Outbox}, and libzmq's load balancer
+ * over them (lb.cpp): each message to the next peer in turn that is not at its HWM (counting what
+ * its outbox holds); none when all are.
  */
 final class PeerSet {
   /** The device plumbing a peer reports to. */
@@ -19,16 +22,23 @@ final class PeerSet {
   }
 
   private final List<Peer> peers = new ArrayList<>();
+  private final List<Outbox> boxes = new ArrayList<>();
+  private final Map<Peer, Outbox> byPeer = new IdentityHashMap<>();
   private int next;
 
-  void add(Peer p) {
+  void add(Peer p, Outbox o) {
     peers.add(p);
+    boxes.add(o);
+    byPeer.put(p, o);
   }
 
-  void remove(Peer p) {
+  /** Removes {@code p}; returns its outbox, or null when it was not here. */
+  Outbox remove(Peer p) {
+    Outbox o = byPeer.remove(p);
     int i = peers.indexOf(p);
     if (i >= 0) {
       peers.remove(i);
+      boxes.remove(i);
       if (next > i) {
         next--;
       }
@@ -36,10 +46,16 @@ final class PeerSet {
         next = 0;
       }
     }
+    return o;
   }
 
   List<Peer> all() {
     return peers;
+  }
+
+  /** The outbox of {@code p}, or null when it is not a peer here. */
+  Outbox outbox(Peer p) {
+    return byPeer.get(p);
   }
 
   int size() {
@@ -47,17 +63,17 @@ final class PeerSet {
   }
 
   /** The next peer with room, in round-robin order, or null when every peer is full (or none). */
-  Peer nextWithRoom() {
-    int n = peers.size();
+  Outbox nextWithRoom() {
+    int n = boxes.size();
     for (int i = 0; i < n; i++) {
       int idx = next + i;
       if (idx >= n) {
         idx -= n;
       }
-      Peer p = peers.get(idx);
-      if (!p.isFull()) {
+      Outbox o = boxes.get(idx);
+      if (!o.full()) {
         next = idx + 1 == n ? 0 : idx + 1;
-        return p;
+        return o;
       }
     }
     return null;

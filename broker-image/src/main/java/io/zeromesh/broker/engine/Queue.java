@@ -1,6 +1,7 @@
 package io.zeromesh.broker.engine;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.zeromesh.broker.device.DeviceConfig;
 import io.zeromesh.broker.device.DeviceMetrics;
@@ -16,14 +17,18 @@ import java.util.Map;
 /**
  * ROUTER frontend, DEALER backend. A request gets its client's routing id as a first frame and goes
  * to the next worker with room (held when none has); a reply's first frame names the client it goes
- * back to, without that frame. A reply to a client that is gone, or at its HWM, is dropped and
+ * back to, without that frame. What one decode pass gives a peer leaves as one write ({@link
+ * Outbox}: small messages copied together, the envelope in front of each request). A reply to a client that is gone, or at its HWM, is dropped and
  * counted (ROUTER_MANDATORY semantics).
  */
 final class Queue extends DeviceCore {
   private final SideEndpoint front;
   private final SideEndpoint back;
-  private final Map<ByteBuf, Peer> clients = new HashMap<>();
+  private final Map<ByteBuf, Outbox> clients = new HashMap<>();
   private int nextId = 0x2a000000;
+  // The client of the last reply: consecutive replies to one client skip the map (and its slice).
+  private ByteBuf lastId;
+  private Outbox lastClient;
 
   Queue(DeviceConfig config, DeviceMetrics metrics, Log log) {
     super(config, metrics, log);
@@ -37,13 +42,17 @@ final class Queue extends DeviceCore {
             p.envelope = Unpooled.buffer(Frames.headerSize(idLen) + idLen);
             Frames.writeHeader(p.envelope, Frames.MORE, idLen);
             p.envelope.writeBytes(p.routingId, p.routingId.readerIndex(), idLen);
-            clients.put(p.routingId, p);
             super.joined(p);
+            clients.put(p.routingId, peers.outbox(p));
           }
 
           @Override
           public void left(Peer p) {
-            clients.remove(p.routingId, p);
+            clients.remove(p.routingId, peers.outbox(p));
+            if (lastId == p.routingId) {
+              lastId = null;
+              lastClient = null;
+            }
             super.left(p);
           }
 
@@ -54,14 +63,13 @@ final class Queue extends DeviceCore {
             }
             ByteBuf id = p.routingId;
             int idLen = id.readableBytes();
-            Peer worker = back.peers.nextWithRoom();
+            Outbox worker = back.peers.nextWithRoom();
             // As a ROUTER, the frontend receives each request with its routing id on top.
             receivedOnce(p, m.payloadBytes + idLen, worker != null);
             if (worker == null) {
               return false;
             }
-            worker.writeControl(p.envelope.retainedDuplicate());
-            worker.write(wire(m, m.start), 1, m.payloadBytes + idLen);
+            worker.addEnveloped(p.envelope, m.buffer, m.start, m.end, m.payloadBytes + idLen);
             return true;
           }
         };
@@ -83,17 +91,35 @@ final class Queue extends DeviceCore {
               dropped(Side.FRONTEND, DropReason.REFUSED, 1); // no envelope: nobody to send it to
               return true;
             }
-            Peer client = clients.get(m.buffer.slice(m.firstBodyStart, m.firstBodyLength));
+            Outbox client = client(m);
             if (client == null) {
               dropped(Side.FRONTEND, DropReason.REFUSED, 1);
-            } else if (client.isFull()) {
+            } else if (client.full()) {
               dropped(Side.FRONTEND, DropReason.HWM, 1);
             } else {
-              client.write(wire(m, m.secondFrameStart()), 1, m.payloadBytes - m.firstBodyLength);
+              client.add(
+                  m.buffer, m.secondFrameStart(), m.end, m.payloadBytes - m.firstBodyLength);
             }
             return true;
           }
         };
+  }
+
+  /** The client a reply's first frame names, or null. */
+  private Outbox client(MessageView m) {
+    ByteBuf last = lastId;
+    if (last != null
+        && last.readableBytes() == m.firstBodyLength
+        && ByteBufUtil.equals(
+            last, last.readerIndex(), m.buffer, m.firstBodyStart, m.firstBodyLength)) {
+      return lastClient;
+    }
+    Outbox c = clients.get(m.buffer.slice(m.firstBodyStart, m.firstBodyLength));
+    if (c != null) {
+      lastId = c.peer.routingId;
+      lastClient = c;
+    }
+    return c;
   }
 
   /**

@@ -1,7 +1,11 @@
 package io.zeromesh.broker.bench;
 
+import io.zeromesh.broker.bench.Targets.Figure;
+import io.zeromesh.broker.bench.Targets.Latency;
+import io.zeromesh.broker.bench.Targets.Verdict;
 import io.zeromesh.broker.config.ConfigException;
-import io.zeromesh.broker.config.Flags;
+import io.zeromesh.broker.config.Flag;
+import io.zeromesh.broker.config.FlagTable;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -9,51 +13,107 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 
 /**
- * {@code make bench}: msgs/s through each device (queue, forwarder, streamer) at 100 B and 1 KiB,
- * and round trips through the queue, for our daemon, libzmq's zmq_proxy and a direct socket pair,
- * all driven by the same load generator. The libzmq (C) generator is used whenever it can be built:
- * it is faster than any device, so the device, not the generator, sets the rate. Without libzmq
- * only ours and the direct pair are measured, with the JeroMQ generator.
- *
- * <p>Flags: {@code --generator=auto|c|java}, {@code --messages=N} (per 100 B run; 1 KiB runs send
- * half), {@code --round-trips=N}, {@code --repeat=N} (median of N), {@code --devices=a,b}.
+ * {@code make bench}: for each device (queue, forwarder, streamer), one producer and one consumer
+ * and two of each, at 100 B and 1 KiB: msgs/s delivered through our daemon (zmtp engine), through
+ * libzmq's zmq_proxy with the same sockets, and with no device at all (direct), in interleaved
+ * rounds (zmtp, zmq_proxy, direct, then again), the median of each; device CPU per message and RSS
+ * beside each figure. Then queue round trips, the resident memory with 1,000 connected peers, and
+ * one verdict per issue-10 target ({@link Targets}). All load comes from the libzmq C generator
+ * {@code bench/zmqbench.c} (built here with gcc; {@code make deps} installs libzmq3-dev).
  */
 public final class BenchMain {
   private static final int[] SIZES = {100, 1024};
+  private static final int[][] PATTERNS = {{1, 1}, {2, 2}};
+
+  static final Flag<String> BENCH_DIR =
+      Flag.text("bench-dir", "broker-image/bench", "where zmqbench.c is");
+  static final Flag<String> WORK_DIR =
+      Flag.text("work-dir", "broker-image/target/bench", "where zmqbench and results.txt go");
+  static final Flag<Long> MESSAGES =
+      Flag.longInteger(
+          "messages", 300_000, 1000, 100_000_000, "messages per 100 B run (1 KiB runs: half)");
+  static final Flag<Long> ROUND_TRIPS =
+      Flag.longInteger("round-trips", 10_000, 100, 10_000_000, "queue round trips per round");
+  static final Flag<Integer> REPEAT =
+      Flag.integer("repeat", 3, 1, 20, "interleaved rounds; each figure is their median");
+  static final Flag<Double> MAX_SECONDS =
+      Flag.decimal("max-seconds", 4, 0.5, 120, "a producer stops after this long");
+  static final Flag<Integer> WINDOW =
+      Flag.integer("window", 100, 1, 100_000, "requests outstanding per async DEALER client");
+  static final Flag<Integer> PEERS =
+      Flag.integer("peers", 1000, 0, 4000, "connected peers of the memory run (0: skip it)");
+  static final Flag<List<String>> DEVICES =
+      Flag.list(
+          "devices",
+          ",",
+          true,
+          "queue|forwarder|streamer",
+          "devices to measure (default all three)",
+          d -> {
+            if (!List.of("queue", "forwarder", "streamer").contains(d.trim())) {
+              throw new IllegalArgumentException("queue, forwarder or streamer");
+            }
+            return d.trim();
+          });
+
+  static final FlagTable FLAGS =
+      new FlagTable(
+          "make bench BENCH_ARGS=\"[flags]\"",
+          "Throughput, CPU, memory and latency of the zmtp devices against zmq_proxy and direct.",
+          null,
+          List.of(
+              BENCH_DIR,
+              WORK_DIR,
+              MESSAGES,
+              ROUND_TRIPS,
+              REPEAT,
+              MAX_SECONDS,
+              WINDOW,
+              PEERS,
+              DEVICES));
+
   private final PrintStream out;
-  private final LoadGenerator load;
+  private final CLoad load;
   private final Path zmqbench;
   private final long messages;
   private final long roundTrips;
   private final int repeat;
+  private final int window;
+  private final int peers;
   private final List<String> devices;
   private final List<String> report = new ArrayList<>();
+  private final List<String> rows = new ArrayList<>();
+  private final List<Verdict> verdicts = new ArrayList<>();
 
   private BenchMain(
       PrintStream out,
-      LoadGenerator load,
+      CLoad load,
       Path zmqbench,
-      long messages,
-      long roundTrips,
-      int repeat,
+      FlagTable.Values v,
       List<String> devices) {
     this.out = out;
     this.load = load;
     this.zmqbench = zmqbench;
-    this.messages = messages;
-    this.roundTrips = roundTrips;
-    this.repeat = repeat;
+    this.messages = v.get(MESSAGES);
+    this.roundTrips = v.get(ROUND_TRIPS);
+    this.repeat = v.get(REPEAT);
+    this.window = v.get(WINDOW);
+    this.peers = v.get(PEERS);
     this.devices = devices;
   }
 
   public static void main(String[] args) throws Exception {
+    if (FlagTable.wantsHelp(Arrays.asList(args))) {
+      System.out.print(FLAGS.help());
+      return;
+    }
     try {
       System.exit(run(List.of(args), System.out));
     } catch (ConfigException e) {
@@ -62,31 +122,25 @@ public final class BenchMain {
     }
   }
 
-  static int run(List<String> args, PrintStream out) throws Exception {
-    Flags flags = Flags.parse(args, Map.of());
-    Path benchDir = Path.of(flags.string("bench-dir", "broker-image/bench"));
-    Path workDir = Path.of(flags.string("work-dir", "broker-image/target/bench"));
-    String choice = flags.choice("generator", "auto", "auto", "c", "java");
-    long messages = flags.longValue("messages", 300_000, 1000, 100_000_000);
-    long roundTrips = flags.longValue("round-trips", 10_000, 100, 10_000_000);
-    int repeat = flags.intValue("repeat", 3, 1, 20);
-    double maxSeconds = flags.doubleValue("max-seconds", 4, 0.5, 120);
-    List<String> devices =
-        Arrays.asList(flags.string("devices", "queue,forwarder,streamer").split(","));
-    for (String d : devices) {
-      if (!List.of("queue", "forwarder", "streamer").contains(d)) {
-        throw new ConfigException("--devices: unknown device '" + d + "'");
-      }
+  /** The devices asked for, in the bench's order, each once (all three when none is named). */
+  static List<String> devices(FlagTable.Values v) {
+    List<String> asked = v.get(DEVICES);
+    List<String> all = List.of("queue", "forwarder", "streamer");
+    if (asked == null || asked.isEmpty()) {
+      return all;
     }
-    flags.rejectUnknown();
+    return all.stream().filter(asked::contains).toList();
+  }
 
-    Path zmqbench = choice.equals("java") ? null : buildZmqbench(benchDir, workDir, out);
-    if (choice.equals("c") && zmqbench == null) {
-      throw new ConfigException("--generator=c: zmqbench could not be built (gcc, libzmq3-dev)");
+  static int run(List<String> args, PrintStream out) throws Exception {
+    FlagTable.Values v = FLAGS.parse(args, System.getenv()); // --help says ZEROMESH_* counts
+    Path workDir = Path.of(v.get(WORK_DIR));
+    Path zmqbench = buildZmqbench(Path.of(v.get(BENCH_DIR)), workDir, out);
+    if (zmqbench == null) {
+      throw new ConfigException("zmqbench could not be built: install gcc and libzmq3-dev (make deps)");
     }
-    LoadGenerator load =
-        zmqbench == null ? new JeromqLoad(maxSeconds) : new CLoad(zmqbench, maxSeconds);
-    BenchMain bench = new BenchMain(out, load, zmqbench, messages, roundTrips, repeat, devices);
+    CLoad load = new CLoad(zmqbench, v.get(MAX_SECONDS), v.get(WINDOW));
+    BenchMain bench = new BenchMain(out, load, zmqbench, v, devices(v));
     bench.runAll();
     Files.createDirectories(workDir);
     Path results = workDir.resolve("results.txt");
@@ -105,23 +159,17 @@ public final class BenchMain {
     try {
       gcc =
           new ProcessBuilder(
-                  "gcc",
-                  "-O2",
-                  "-Wall",
-                  "-o",
-                  binary.toString(),
-                  source.toString(),
-                  "-lzmq",
+                  "gcc", "-O2", "-Wall", "-o", binary.toString(), source.toString(), "-lzmq",
                   "-lpthread")
               .redirectErrorStream(true)
               .start();
     } catch (IOException e) {
-      out.println("bench: no gcc (" + e.getMessage() + "): libzmq comparison skipped");
+      out.println("bench: no gcc (" + e.getMessage() + ")");
       return null;
     }
     String log = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!gcc.waitFor(120, TimeUnit.SECONDS) || gcc.exitValue() != 0) {
-      out.println("bench: zmqbench did not build (install libzmq3-dev): " + log.trim());
+      out.println("bench: zmqbench did not build: " + log.trim());
       return null;
     }
     return binary;
@@ -132,219 +180,194 @@ public final class BenchMain {
     report.add(line);
   }
 
+  private static final String ROW =
+      "%-10s %-8s %-6s %-34s %-34s %-11s %-8s %-8s %s";
+
   private void runAll() throws Exception {
     say(
         String.format(
             Locale.ROOT,
-            "ZeroMesh bench: load generator %s; %d cores; Java %s; median of %d runs",
+            "ZeroMesh bench: load generator %s; %d cores; Java %s; median of %d interleaved rounds",
             load.name(),
             Runtime.getRuntime().availableProcessors(),
             System.getProperty("java.version"),
             repeat));
     say(
-        "throughput = messages delivered per second at the receiver (first to last); cpu = the"
-            + " device process, % of one core; drop = sent but not delivered");
+        "msgs/s delivered (first to last delivery, all consumers; queue: replies to async DEALER"
+            + " clients, window "
+            + window
+            + "); beside it the device's CPU per message (us) and RSS after the run; pattern"
+            + " PxC = producers x consumers (queue: clients x workers)");
     say("");
-    Map<Integer, Row> direct = new LinkedHashMap<>();
-    try (BenchTarget.Direct d = new BenchTarget.Direct()) {
-      warmUp(d); // the JeroMQ generator's own JIT warm-up
-      for (int size : SIZES) {
-        direct.put(size, throughput(d, size));
-      }
-    }
-    String header =
-        String.format(
-            Locale.ROOT,
-            "%-10s %-6s %-40s %-40s %-40s %-12s %-10s %s",
-            "device",
-            "size",
-            "jeromq engine",
-            "zmtp engine",
-            "zmq_proxy",
-            "direct pair",
-            "jeromq/zp",
-            "zmtp/zp (zmtp/direct)");
-    List<String> rows = new ArrayList<>();
-    List<String> verdicts = new ArrayList<>();
-    Map<String, double[]> cpuByDevice = new LinkedHashMap<>();
-    for (String mode : devices) {
-      Map<Integer, Row> ours = new LinkedHashMap<>();
-      Map<Integer, Row> zmtp = new LinkedHashMap<>();
-      Map<Integer, Row> proxy = new LinkedHashMap<>();
-      try (BenchTarget.Ours t = new BenchTarget.Ours(mode, "jeromq")) {
-        warmUp(t);
-        for (int size : SIZES) {
-          ours.put(size, throughput(t, size));
+    for (String device : devices) {
+      try (BenchTarget.Ours zmtp = new BenchTarget.Ours(device);
+          BenchTarget.ZmqProxy proxy = new BenchTarget.ZmqProxy(device, zmqbench)) {
+        // JIT warm-up of our daemon, not measured: two full runs of every pattern and size (the
+        // JVM's compiler threads would otherwise bill their work to the measured rows' CPU).
+        for (int pass = 0; pass < 2; pass++) {
+          for (int[] pc : PATTERNS) {
+            for (int size : SIZES) {
+              measure(zmtp, device, size, size >= 1024 ? messages / 2 : messages, pc);
+            }
+          }
         }
-      }
-      try (BenchTarget.Ours t = new BenchTarget.Ours(mode, "zmtp")) {
-        warmUp(t);
-        for (int size : SIZES) {
-          zmtp.put(size, throughput(t, size));
-        }
-      }
-      if (zmqbench != null) {
-        try (BenchTarget.ZmqProxy t = new BenchTarget.ZmqProxy(mode, zmqbench)) {
+        for (int[] pc : PATTERNS) {
           for (int size : SIZES) {
-            proxy.put(size, throughput(t, size));
+            row(device, pc, size, zmtp, proxy);
           }
         }
       }
-      for (int size : SIZES) {
-        Row o = ours.get(size);
-        Row z = zmtp.get(size);
-        Row p = proxy.get(size);
-        Row d = direct.get(size);
-        rows.add(
-            String.format(
-                Locale.ROOT,
-                "%-10s %-6s %-40s %-40s %-40s %-12s %-10s %s",
-                mode,
-                size == 1024 ? "1 KiB" : size + " B",
-                o.cell(),
-                z.cell(),
-                p == null ? "(no libzmq)" : p.cell(),
-                String.format(Locale.ROOT, "%,.0f", d.msgsPerSec),
-                p == null ? "-" : String.format(Locale.ROOT, "%.2f", o.msgsPerSec / p.msgsPerSec),
-                p == null
-                    ? "-"
-                    : String.format(
-                        Locale.ROOT,
-                        "%.2f (%.2f)",
-                        z.msgsPerSec / p.msgsPerSec,
-                        z.msgsPerSec / d.msgsPerSec)));
-        cpuByDevice.put(
-            mode + " " + size,
-            new double[] {z.cpuPercent, p == null ? -1 : p.cpuPercent, o.cpuPercent});
-        if (p != null) {
-          verdicts.add(verdict(mode, size, z, p, d));
-        }
-      }
     }
-    say(header);
+    say(
+        String.format(
+            Locale.ROOT,
+            ROW,
+            "device",
+            "pattern",
+            "size",
+            "zmtp",
+            "zmq_proxy",
+            "direct",
+            "zmtp/zp",
+            "/direct",
+            "cpu zmtp/zp"));
     rows.forEach(this::say);
-    say("");
-    say("targets (issue 10) for the zmtp engine, this run:");
-    verdicts.forEach(this::say);
     say("");
     latency();
     say("");
-    say(bottleneck(cpuByDevice));
-  }
-
-  /**
-   * Streamer and forwarder: at least 1.8x zmq_proxy at 100 B and within 15% of the direct pair,
-   * 1.3x at 1 KiB, CPU per message at most a third of zmq_proxy's. Queue: at least 1.5x.
-   */
-  private static String verdict(String mode, int size, Row z, Row p, Row d) {
-    double ratio = z.msgsPerSec / p.msgsPerSec;
-    double cpuRatio =
-        p.cpuPerMessageMicros() > 0 ? z.cpuPerMessageMicros() / p.cpuPerMessageMicros() : 0;
-    List<String> misses = new ArrayList<>();
-    if (mode.equals("queue")) {
-      if (ratio < 1.5) {
-        misses.add(String.format(Locale.ROOT, "%.2fx < 1.5x", ratio));
-      }
-    } else {
-      double need = size >= 1024 ? 1.3 : 1.8;
-      if (ratio < need) {
-        misses.add(String.format(Locale.ROOT, "%.2fx < %.1fx", ratio, need));
-      }
-      if (size < 1024 && z.msgsPerSec < 0.85 * d.msgsPerSec) {
-        misses.add(
-            String.format(Locale.ROOT, "%.2f of direct < 0.85", z.msgsPerSec / d.msgsPerSec));
-      }
-      if (cpuRatio > 1.0 / 3) {
-        misses.add(String.format(Locale.ROOT, "cpu/msg %.2f of zmq_proxy > 0.33", cpuRatio));
-      }
+    if (peers > 0) {
+      memory();
+      say("");
     }
-    return String.format(
-        Locale.ROOT,
-        "  %-10s %-6s %.2fx zmq_proxy, cpu/msg %.2f of its: %s",
-        mode,
-        size == 1024 ? "1 KiB" : size + " B",
-        ratio,
-        cpuRatio,
-        misses.isEmpty() ? "MET" : "MISSED (" + String.join(", ", misses) + ")");
-  }
-
-  /** A short discarded run: our JVM compiles its hot loop before the measured runs. */
-  private void warmUp(BenchTarget t) throws Exception {
-    load.throughput(t.pattern(), t.frontend(), t.backend(), 100, Math.max(1000, messages / 5));
-  }
-
-  private Row throughput(BenchTarget t, int size) throws Exception {
-    long count = size >= 1024 ? messages / 2 : messages;
-    List<Row> runs = new ArrayList<>();
-    for (int i = 0; i < repeat; i++) {
-      double cpuBefore = t.cpuSeconds();
-      LoadGenerator.Throughput r =
-          load.throughput(t.pattern(), t.frontend(), t.backend(), size, count);
-      // CPU over the time messages were flowing (first to last arrival), not the generator's
-      // start-up or its idle wait at the end.
-      double active = Math.max(r.elapsedMicros() / 1e6, 0.001);
-      double cpu = t.pid() < 0 ? 0 : 100 * (t.cpuSeconds() - cpuBefore) / active;
-      runs.add(new Row(r.msgsPerSec(), cpu, r.dropPercent(), t.pid() >= 0, t.rssMiB()));
-    }
-    runs.sort((a, b) -> Double.compare(a.msgsPerSec, b.msgsPerSec));
-    Row median = runs.get(runs.size() / 2);
-    out.println(
+    long met = verdicts.stream().filter(Verdict::met).count();
+    say(
         String.format(
-            Locale.ROOT, "  .. %-10s %-9s %5d B: %s", t.label(), t.mode, size, median.cell()));
-    return median;
+            Locale.ROOT,
+            "targets (issue 10), computed from the figures above: %d of %d met",
+            met,
+            verdicts.size()));
+    verdicts.forEach(v -> say(v.line()));
+  }
+
+  private void row(String device, int[] pc, int size, BenchTarget zmtp, BenchTarget proxy)
+      throws Exception {
+    long count = size >= 1024 ? messages / 2 : messages;
+    List<Figure> z = new ArrayList<>();
+    List<Figure> p = new ArrayList<>();
+    List<Figure> d = new ArrayList<>();
+    try (BenchTarget.Direct direct = new BenchTarget.Direct()) {
+      for (int i = 0; i < repeat; i++) {
+        z.add(measure(zmtp, device, size, count, pc));
+        p.add(measure(proxy, device, size, count, pc));
+        d.add(measure(direct, "direct-" + device, size, count, pc));
+      }
+    }
+    Figure zm = median(z);
+    Figure pm = median(p);
+    Figure dm = median(d);
+    String pattern = pc[0] + "x" + pc[1];
+    rows.add(
+        String.format(
+            Locale.ROOT,
+            ROW,
+            device,
+            pattern,
+            Targets.sizeName(size),
+            cell(zm),
+            cell(pm),
+            String.format(Locale.ROOT, "%,.0f", dm.msgsPerSec()),
+            String.format(Locale.ROOT, "%.2f", Targets.ratio(zm.msgsPerSec(), pm.msgsPerSec())),
+            String.format(Locale.ROOT, "%.2f", Targets.ratio(zm.msgsPerSec(), dm.msgsPerSec())),
+            String.format(
+                Locale.ROOT, "%.2f", Targets.ratio(zm.cpuMicrosPerMsg(), pm.cpuMicrosPerMsg()))));
+    verdicts.addAll(Targets.throughput(device, pattern, size, zm, pm, dm));
+    out.println("  .. " + rows.get(rows.size() - 1));
+  }
+
+  /** One run; CPU over the time messages were flowing (first to last delivery). */
+  private Figure measure(BenchTarget t, String mode, int size, long count, int[] pc)
+      throws Exception {
+    double cpuBefore = t.cpuSeconds();
+    CLoad.Throughput r =
+        load.throughput(mode, t.frontend(), t.backend(), size, count, pc[0], pc[1]);
+    double cpuSeconds = t.cpuSeconds() - cpuBefore;
+    double cpuPerMsg = r.received() > 0 && t.pid() >= 0 ? cpuSeconds * 1e6 / r.received() : 0;
+    return new Figure(r.msgsPerSec(), cpuPerMsg, t.rssMiB(), r.dropPercent());
+  }
+
+  /** The run of median throughput (its CPU, RSS and drops with it). */
+  static Figure median(List<Figure> runs) {
+    List<Figure> sorted = new ArrayList<>(runs);
+    sorted.sort(Comparator.comparingDouble(Figure::msgsPerSec));
+    return sorted.get(sorted.size() / 2);
+  }
+
+  static String cell(Figure f) {
+    String s = String.format(Locale.ROOT, "%,.0f", f.msgsPerSec());
+    if (f.rssMiB() > 0) {
+      s += String.format(Locale.ROOT, " %.2fus %.0fMiB", f.cpuMicrosPerMsg(), f.rssMiB());
+    }
+    if (f.dropPercent() > 0.05) {
+      s += String.format(Locale.ROOT, " d%.1f%%", f.dropPercent());
+    }
+    return s;
   }
 
   private void latency() throws Exception {
     say(
         String.format(
             Locale.ROOT,
-            "round trip REQ -> queue -> REP echo, 100 B, %,d round trips (µs):",
-            roundTrips));
-    List<String> lines = new ArrayList<>();
-    LoadGenerator.Latency ours;
-    try (BenchTarget.Ours t = new BenchTarget.Ours("queue", "jeromq")) {
-      load.roundTrips("queue", t.frontend(), t.backend(), 100, Math.min(roundTrips, 2000));
-      lines.add(
-          latencyLine(
-              "jeromq", load.roundTrips("queue", t.frontend(), t.backend(), 100, roundTrips)));
-    }
-    try (BenchTarget.Ours t = new BenchTarget.Ours("queue", "zmtp")) {
-      load.roundTrips("queue", t.frontend(), t.backend(), 100, Math.min(roundTrips, 2000));
-      ours = load.roundTrips("queue", t.frontend(), t.backend(), 100, roundTrips);
-      lines.add(latencyLine("zmtp", ours));
-    }
-    LoadGenerator.Latency proxy = null;
-    if (zmqbench != null) {
-      try (BenchTarget.ZmqProxy t = new BenchTarget.ZmqProxy("queue", zmqbench)) {
-        proxy = load.roundTrips("queue", t.frontend(), t.backend(), 100, roundTrips);
-        lines.add(latencyLine("zmq_proxy", proxy));
+            "round trip REQ -> queue -> REP echo, 100 B, %,d round trips x %d interleaved rounds"
+                + " (us; median of the rounds):",
+            roundTrips,
+            repeat));
+    List<Latency> z = new ArrayList<>();
+    List<Latency> p = new ArrayList<>();
+    List<Latency> d = new ArrayList<>();
+    try (BenchTarget.Ours zmtp = new BenchTarget.Ours("queue");
+        BenchTarget.ZmqProxy proxy = new BenchTarget.ZmqProxy("queue", zmqbench)) {
+      load.roundTrips("queue", zmtp.frontend(), zmtp.backend(), 100, roundTrips); // warm-up
+      for (int i = 0; i < repeat; i++) {
+        z.add(load.roundTrips("queue", zmtp.frontend(), zmtp.backend(), 100, roundTrips));
+        p.add(load.roundTrips("queue", proxy.frontend(), proxy.backend(), 100, roundTrips));
+        try (BenchTarget.Direct t = new BenchTarget.Direct()) {
+          d.add(load.roundTrips("direct", t.frontend(), null, 100, roundTrips));
+        }
       }
     }
-    try (BenchTarget.Direct t = new BenchTarget.Direct()) {
-      lines.add(
-          latencyLine(
-              "direct pair", load.roundTrips("direct", t.frontend(), null, 100, roundTrips)));
-    }
-    lines.forEach(this::say);
-    if (proxy != null) {
-      say(
-          String.format(
-              Locale.ROOT,
-              "  zmtp/zmq_proxy: mean %.2f, p50 %.2f, p99 %.2f (target: p50 and p99 <= 0.8): %s",
-              ours.meanMicros() / proxy.meanMicros(),
-              (double) ours.p50Micros() / proxy.p50Micros(),
-              (double) ours.p99Micros() / proxy.p99Micros(),
-              ours.p50Micros() <= 0.8 * proxy.p50Micros()
-                      && ours.p99Micros() <= 0.8 * proxy.p99Micros()
-                  ? "MET"
-                  : "MISSED"));
-    }
+    Latency zm = medianLatency(z);
+    Latency pm = medianLatency(p);
+    say(latencyLine("zmtp", zm));
+    say(latencyLine("zmq_proxy", pm));
+    say(latencyLine("direct", medianLatency(d)));
+    say(
+        String.format(
+            Locale.ROOT,
+            "  zmtp/zmq_proxy: mean %.2f, p50 %.2f, p99 %.2f",
+            Targets.ratio(zm.meanMicros(), pm.meanMicros()),
+            Targets.ratio(zm.p50Micros(), pm.p50Micros()),
+            Targets.ratio(zm.p99Micros(), pm.p99Micros())));
+    verdicts.addAll(Targets.roundTrip(zm, pm));
   }
 
-  private static String latencyLine(String who, LoadGenerator.Latency l) {
+  /** Median of each field over the rounds; the count is the least of them (losses show). */
+  static Latency medianLatency(List<Latency> runs) {
+    return new Latency(
+        runs.stream().mapToLong(Latency::count).min().orElse(0),
+        med(runs, Latency::meanMicros),
+        (long) med(runs, l -> l.p50Micros()),
+        (long) med(runs, l -> l.p99Micros()));
+  }
+
+  private static <T> double med(List<T> xs, ToDoubleFunction<T> f) {
+    double[] v = xs.stream().mapToDouble(f).sorted().toArray();
+    return v[v.length / 2];
+  }
+
+  private static String latencyLine(String who, Latency l) {
     return String.format(
         Locale.ROOT,
-        "  %-12s mean %8.1f   p50 %6d   p99 %6d   (%,d round trips)",
+        "  %-10s mean %8.1f   p50 %6d   p99 %6d   (%,d round trips)",
         who,
         l.meanMicros(),
         l.p50Micros(),
@@ -352,44 +375,49 @@ public final class BenchMain {
         l.count());
   }
 
-  /** Where the time goes: a device near or above one full core is the bottleneck. */
-  private static String bottleneck(Map<String, double[]> cpu) {
-    StringBuilder b =
-        new StringBuilder(
-            "device CPU during the runs (zmtp vs zmq_proxy vs jeromq, % of one core): ");
-    cpu.forEach(
-        (k, v) ->
-            b.append(
-                String.format(
-                    Locale.ROOT,
-                    "%s %.0f%% vs %s vs %.0f%%; ",
-                    k,
-                    v[0],
-                    v[1] < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f%%", v[1]),
-                    v[2])));
-    b.append(
-        "a device at 100% or more of a core is the bottleneck there; on a 2-core machine the"
-            + " generator's two threads and the device share the cores.");
-    return b.toString();
-  }
-
-  /** The median run of one target and size. */
-  private record Row(
-      double msgsPerSec, double cpuPercent, double dropPercent, boolean hasCpu, double rssMiB) {
-    /** Device CPU per delivered message, microseconds. */
-    double cpuPerMessageMicros() {
-      return msgsPerSec > 0 ? cpuPercent / 100 * 1e6 / msgsPerSec : 0;
-    }
-
-    String cell() {
-      String s = String.format(Locale.ROOT, "%,.0f", msgsPerSec);
-      if (hasCpu) {
-        s += String.format(Locale.ROOT, " %.2fus/msg %.0fMiB", cpuPerMessageMicros(), rssMiB);
+  /** Each device with {@code peers} connected peers moving 100 B messages: its peak RSS. */
+  private void memory() throws Exception {
+    say(
+        String.format(
+            Locale.ROOT,
+            "%,d connected peers, default HWMs, 100 B messages for 5 s once all are connected (queue: %d clients with one"
+                + " request out each, 1 worker; forwarder/streamer: 1 producer, %d consumers):",
+            peers,
+            peers - 1,
+            peers - 1));
+    for (String device : devices) {
+      try (BenchTarget.Ours zmtp = new BenchTarget.Ours(device)) {
+        Process gen = load.peers(device, zmtp.frontend(), zmtp.backend(), peers, 5);
+        long connectStart = System.nanoTime();
+        long until = connectStart + TimeUnit.SECONDS.toNanos(90);
+        int connected = 0;
+        while (System.nanoTime() < until && (connected = zmtp.connectedPeers()) < peers) {
+          Thread.sleep(200);
+        }
+        double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
+        gen.getOutputStream().write('\n'); // go: every peer connected (or the wait ran out)
+        gen.getOutputStream().flush();
+        Thread.sleep(2500); // under load
+        connected = Math.min(connected, zmtp.connectedPeers());
+        if (!gen.waitFor(60, TimeUnit.SECONDS)) {
+          gen.destroyForcibly();
+        }
+        String result = new String(gen.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String delivered = CLoad.fields(result, "peers").getOrDefault("delivered", "?");
+        double peak = zmtp.peakRssMiB();
+        say(
+            String.format(
+                Locale.ROOT,
+                "  %-10s %,d peers connected (in %.1f s), then %s messages delivered in 5 s, RSS %.0f"
+                    + " MiB (peak %.0f MiB)",
+                device,
+                connected,
+                connectSeconds,
+                delivered,
+                zmtp.rssMiB(),
+                peak));
+        verdicts.add(Targets.memory(device, peers, connected, peak));
       }
-      if (dropPercent > 0.05) {
-        s += String.format(Locale.ROOT, " drop %.1f%%", dropPercent);
-      }
-      return s;
     }
   }
 }

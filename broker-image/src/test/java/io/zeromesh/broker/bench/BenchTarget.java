@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,24 +42,27 @@ abstract class BenchTarget implements AutoCloseable {
     return "tcp://127.0.0.1:" + backendPort;
   }
 
-  /** The pattern a load generator runs against this target. */
-  String pattern() {
-    return mode;
-  }
-
   @Override
   public void close() {}
 
-  /** CPU seconds (user + system) the process used so far; 0 when unknown. */
   /** Resident memory of the process, MiB (0 when there is no process). */
   double rssMiB() {
+    return status("VmRSS:");
+  }
+
+  /** The most resident memory the process had so far, MiB (0 when there is no process). */
+  double peakRssMiB() {
+    return status("VmHWM:");
+  }
+
+  private double status(String field) {
     long pid = pid();
     if (pid < 0) {
       return 0;
     }
     try {
       for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-        if (line.startsWith("VmRSS:")) {
+        if (line.startsWith(field)) {
           return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
         }
       }
@@ -68,6 +72,7 @@ abstract class BenchTarget implements AutoCloseable {
     return 0;
   }
 
+  /** CPU seconds (user + system) the process used so far; 0 when unknown. */
   double cpuSeconds() {
     long pid = pid();
     if (pid < 0) {
@@ -120,12 +125,15 @@ abstract class BenchTarget implements AutoCloseable {
     }
 
     void start(List<String> command) throws IOException {
+      start(command, Map.of());
+    }
+
+    void start(List<String> command, Map<String, String> env) throws IOException {
       log = Files.createTempFile("zeromesh-bench-" + mode + "-", ".log");
-      process =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
+      ProcessBuilder b =
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+      b.environment().putAll(env);
+      process = b.start();
     }
 
     String logText() {
@@ -170,14 +178,17 @@ abstract class BenchTarget implements AutoCloseable {
     }
   }
 
-  /** Our daemon, exactly as deployed: {@code Main <mode> --engine=E} in its own JVM. */
+  /**
+   * Our daemon on the zmtp engine, as deployed: {@code Main <mode>} in its own JVM, default flags
+   * (HWMs included) but the ports; {@code ZEROMESH_ENGINE=zmtp} in its environment.
+   */
   static final class Ours extends ChildProcess {
     private final int adminPort = freePort();
-    private final String engine;
+    private final HttpClient http =
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    Ours(String mode, String engine) throws IOException, InterruptedException {
+    Ours(String mode) throws IOException, InterruptedException {
       super(mode);
-      this.engine = engine;
       List<String> cmd = new ArrayList<>();
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       cmd.add("-cp");
@@ -190,9 +201,7 @@ abstract class BenchTarget implements AutoCloseable {
       cmd.add("--backend-port=" + backendPort);
       cmd.add("--admin-port=" + adminPort);
       cmd.add("--log-level=warn");
-      cmd.add("--engine=" + engine);
-      start(cmd);
-      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+      start(cmd, Map.of("ZEROMESH_ENGINE", "zmtp"));
       HttpRequest ready =
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/readyz"))
               .timeout(Duration.ofSeconds(2))
@@ -217,7 +226,23 @@ abstract class BenchTarget implements AutoCloseable {
 
     @Override
     String label() {
-      return engine;
+      return "zmtp";
+    }
+
+    /** The sum of {@code zeromesh_connected_peers} over both sockets, from {@code /metrics}. */
+    int connectedPeers() throws IOException, InterruptedException {
+      HttpRequest get =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/metrics"))
+              .timeout(Duration.ofSeconds(5))
+              .build();
+      String text = http.send(get, HttpResponse.BodyHandlers.ofString()).body();
+      double sum = 0;
+      for (String line : text.split("\n")) {
+        if (line.startsWith("zeromesh_connected_peers{")) {
+          sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+      }
+      return (int) sum;
     }
   }
 

@@ -10,54 +10,97 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** The libzmq load generator: runs {@code zmqbench thr|lat} (bench/zmqbench.c) per measurement. */
-final class CLoad implements LoadGenerator {
+/**
+ * The libzmq load generator: runs {@code zmqbench thr|lat|peers} (bench/zmqbench.c) per
+ * measurement, so the generator (C, faster than any device) never sets the rate.
+ */
+final class CLoad {
   private final Path zmqbench;
   private final String version;
   private final double maxSeconds;
+  private final int window;
 
-  CLoad(Path zmqbench, double maxSeconds) throws IOException, InterruptedException {
+  CLoad(Path zmqbench, double maxSeconds, int window) throws IOException, InterruptedException {
     this.zmqbench = zmqbench;
     this.maxSeconds = maxSeconds;
+    this.window = window;
     this.version = run(List.of("version"), 10).trim();
   }
 
-  @Override
-  public String name() {
+  String name() {
     return "libzmq " + version + " (C, zmqbench)";
   }
 
-  String libzmqVersion() {
-    return version;
+  /** Deliveries, what was expected, and the time from the first to the last delivery. */
+  record Throughput(long received, long expected, long elapsedMicros) {
+    double msgsPerSec() {
+      return elapsedMicros <= 0 ? 0 : (received - 1) * 1e6 / elapsedMicros;
+    }
+
+    double dropPercent() {
+      return expected == 0 ? 0 : 100.0 * (expected - received) / expected;
+    }
   }
 
-  @Override
-  public Throughput throughput(String mode, String frontend, String backend, int size, long count)
+  /**
+   * One throughput run of {@code mode} ({@code queue|forwarder|streamer}, or {@code direct-<mode>}
+   * with no device) with {@code producers} and {@code consumers}.
+   */
+  Throughput throughput(
+      String mode, String frontend, String backend, int size, long count, int producers, int consumers)
       throws IOException, InterruptedException {
-    List<String> args = new ArrayList<>(args("thr", mode, frontend, backend, size, count));
-    args.add(Double.toString(maxSeconds));
+    List<String> args =
+        List.of(
+            "thr",
+            mode,
+            frontend,
+            backend,
+            "" + size,
+            "" + count,
+            Double.toString(maxSeconds),
+            "" + producers,
+            "" + consumers,
+            "" + window);
     Map<String, String> r = fields(run(args, 240), "thr");
     return new Throughput(
         Long.parseLong(r.get("received")),
-        Long.parseLong(r.get("sent")),
+        Long.parseLong(r.get("expected")),
         Long.parseLong(r.get("elapsed_us")));
   }
 
-  @Override
-  public Latency roundTrips(String mode, String frontend, String backend, int size, long count)
+  /** Synchronous round trips: REQ to {@code frontend}, REP echo on {@code backend}. */
+  Targets.Latency roundTrips(String mode, String frontend, String backend, int size, long count)
       throws IOException, InterruptedException {
     Map<String, String> r =
-        fields(run(args("lat", mode, frontend, backend, size, count), 240), "lat");
-    return new Latency(
+        fields(
+            run(
+                List.of(
+                    "lat", mode, frontend, backend == null ? "-" : backend, "" + size, "" + count),
+                240),
+            "lat");
+    return new Targets.Latency(
         Long.parseLong(r.get("count")),
         Double.parseDouble(r.get("mean_us")),
         Long.parseLong(r.get("p50_us")),
         Long.parseLong(r.get("p99_us")));
   }
 
-  private static List<String> args(
-      String cmd, String mode, String frontend, String backend, int size, long count) {
-    return List.of(cmd, mode, frontend, backend == null ? "-" : backend, "" + size, "" + count);
+  /**
+   * Starts {@code zmqbench peers}: {@code peers} connected peers moving 100 B messages for {@code
+   * seconds}; the caller reads the device while it runs, then {@link Process#waitFor}s.
+   */
+  Process peers(String mode, String frontend, String backend, int peers, double seconds)
+      throws IOException {
+    return new ProcessBuilder(
+            zmqbench.toString(),
+            "peers",
+            mode,
+            frontend,
+            backend,
+            "" + peers,
+            Double.toString(seconds))
+        .redirectError(ProcessBuilder.Redirect.INHERIT)
+        .start();
   }
 
   private String run(List<String> args, int boundSeconds) throws IOException, InterruptedException {
@@ -85,7 +128,7 @@ final class CLoad implements LoadGenerator {
     }
   }
 
-  private static Map<String, String> fields(String output, String prefix) throws IOException {
+  static Map<String, String> fields(String output, String prefix) throws IOException {
     for (String line : output.split("\n")) {
       if (line.startsWith(prefix + " ")) {
         Map<String, String> m = new HashMap<>();
