@@ -121,7 +121,7 @@ public final class ReconcileBenchmark {
           OperatorProcess.start(
               repoRoot(),
               settings.operatorJvmFlags(),
-              server.kubeconfig(),
+              server.serviceAccountKubeconfig(OperatorProcess.NAMESPACE, "zeromesh-operator"),
               log,
               java.time.Duration.ofMinutes(3))) {
         System.out.printf(
