@@ -1,11 +1,14 @@
 package io.zeromesh.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.zeromesh.operator.resources.ConfigHash;
 import java.math.BigDecimal;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,19 +56,23 @@ final class AppliedState {
   /**
    * The hash of a desired object: its JSON without the annotations above and without owner
    * references (JOSDK adds them on the way to the API server, on some paths before this is
-   * computed; they are compared as fields).
+   * computed; they are compared as fields). One serialization of the object itself, which is
+   * restored before this returns.
    */
-  @SuppressWarnings("unchecked")
   static String hash(HasMetadata desired, KubernetesSerialization serialization) {
-    Map<String, Object> map = serialization.convertValue(desired, Map.class);
-    Object metadata = map.get("metadata");
-    if (metadata instanceof Map<?, ?> meta) {
-      ((Map<String, Object>) meta).remove("ownerReferences");
-      if (meta.get("annotations") instanceof Map<?, ?> annotations) {
-        NOT_HASHED.forEach(annotations::remove);
-      }
+    ObjectMeta meta = desired.getMetadata();
+    Map<String, String> annotations = meta.getAnnotations();
+    List<OwnerReference> owners = meta.getOwnerReferences();
+    Map<String, String> hashed = new LinkedHashMap<>(annotations == null ? Map.of() : annotations);
+    NOT_HASHED.forEach(hashed::remove);
+    try {
+      meta.setAnnotations(hashed.isEmpty() ? null : hashed);
+      meta.setOwnerReferences(null);
+      return ConfigHash.of(serialization.asJson(desired));
+    } finally {
+      meta.setAnnotations(annotations);
+      meta.setOwnerReferences(owners);
     }
-    return ConfigHash.of(serialization.asJson(map));
   }
 
   /** Whether {@code actual} (a cached child, or null) is in the state {@code desired} describes. */
