@@ -41,7 +41,7 @@ class DriftIT {
     awaitPresent(device, "device Deployment");
     awaitPresent(frontend, "frontend Service");
     String image = containerImage(device.get());
-    int port = frontend.get().getSpec().getPorts().get(0).getPort();
+    java.util.Map<String, String> selector = frontend.get().getSpec().getSelector();
 
     // Someone else (another field manager) changes a field the operator sets, on each child.
     client
@@ -60,14 +60,15 @@ class DriftIT {
         .withName("steady-broker")
         .edit(
             s -> {
-              s.getSpec().getPorts().get(0).setPort(port + 1);
+              // (not a port number: it keys the ports list, so a changed one is another element)
+              s.getSpec().setSelector(java.util.Map.of("app.kubernetes.io/instance", "elsewhere"));
               return s;
             });
 
     eventually().alias("image reverted").until(() -> containerImage(device.get()), image::equals);
     eventually()
-        .alias("port reverted")
-        .until(() -> frontend.get().getSpec().getPorts().get(0).getPort(), p -> p == port);
+        .alias("selector reverted")
+        .until(() -> frontend.get().getSpec().getSelector(), selector::equals);
 
     // Reverted once, then left alone: no apply loop between the stamp and the fields.
     String deploymentVersion = device.get().getMetadata().getResourceVersion();
