@@ -34,6 +34,8 @@ final class ScaleRun {
       long childWrites,
       long statusWrites,
       long writesAfter,
+      long writeRequests,
+      long writeRequestsAfter,
       long peakRssBytes,
       double idleHeapBytes,
       double peakHeapUsedBytes,
@@ -42,6 +44,7 @@ final class ScaleRun {
       double heapMaxBytes,
       boolean operatorAlive,
       double operatorCpuSeconds,
+      double operatorJitCpuSeconds,
       double apiServerCpuSeconds,
       double etcdCpuSeconds,
       double benchCpuSeconds,
@@ -104,6 +107,7 @@ final class ScaleRun {
     try (OperatorWrites writes = new OperatorWrites(client, count, expected);
         Sampler sampler = new Sampler(operator, idle)) {
       OperatorWrites.Count before = writes.now();
+      ApiRequests.Count requestsBefore = ApiRequests.scrape(client);
       long t0 = System.nanoTime();
       createSeconds =
           ReconcileBenchmark.create(client, workload.resources(), settings.createThreads());
@@ -145,6 +149,8 @@ final class ScaleRun {
                   ? "watch events"
                   : "list rounds, +-" + Table.seconds(settings.pollInterval().toMillis() / 1000.0);
       atConvergence = writes.now().minus(before);
+      ApiRequests.Count requestsAtConvergence = ApiRequests.scrape(client).minus(requestsBefore);
+      ApiRequests.Count requestsSettled = requestsAtConvergence;
       metricsAtConvergence = exited ? sampler.last() : OperatorMetrics.scrape(operator.metrics());
       settled = atConvergence;
       metricsSettled = metricsAtConvergence;
@@ -159,6 +165,7 @@ final class ScaleRun {
         // A bounded window in which nothing may happen: waiting is the measurement.
         TimeUnit.MILLISECONDS.sleep(settings.settle().toMillis());
         settled = writes.now().minus(before);
+        requestsSettled = ApiRequests.scrape(client).minus(requestsBefore);
         metricsSettled = OperatorMetrics.scrape(operator.metrics());
       }
       if (writes.watchErrors() > 0) {
@@ -205,6 +212,8 @@ final class ScaleRun {
               - atConvergence.childWrites()
               + settled.statusWrites()
               - atConvergence.statusWrites(),
+          requestsAtConvergence.operator(),
+          requestsSettled.operator() - requestsAtConvergence.operator(),
           peakRss,
           idle.heapUsed(),
           Math.max(sampler.peakUsed(), end.heapUsed()),
@@ -213,6 +222,7 @@ final class ScaleRun {
           end.heapMax(),
           alive,
           operatorCpu,
+          sampler.jitCpuSeconds(),
           apiServerCpu,
           etcdCpu,
           benchCpu,
@@ -235,9 +245,17 @@ final class ScaleRun {
     private volatile long lastPeakRss;
     private volatile boolean running = true;
 
+    /** CPU seconds of the JIT compiler threads: the first reading and the largest, per thread. */
+    private final java.util.Map<Long, Double> jitFirst =
+        new java.util.concurrent.ConcurrentHashMap<>();
+
+    private final java.util.Map<Long, Double> jitLast =
+        new java.util.concurrent.ConcurrentHashMap<>();
+
     Sampler(OperatorProcess operator, OperatorMetrics first) {
       this.operator = operator;
       this.last = first;
+      jitFirst.putAll(jitThreads());
       thread = new Thread(this::sample, "bench-operator-sampler");
       thread.setDaemon(true);
       thread.start();
@@ -263,11 +281,30 @@ final class ScaleRun {
       return lastPeakRss;
     }
 
+    /** CPU seconds the JIT compiler threads used since this sampler started. */
+    double jitCpuSeconds() {
+      return jitLast.entrySet().stream()
+          .mapToDouble(e -> e.getValue() - jitFirst.getOrDefault(e.getKey(), 0.0))
+          .sum();
+    }
+
+    private java.util.Map<Long, Double> jitThreads() {
+      java.util.Map<Long, Double> threads = new java.util.HashMap<>();
+      try {
+        threads.putAll(ProcStats.threadCpuSeconds(operator.pid(), "C1 Compiler"));
+        threads.putAll(ProcStats.threadCpuSeconds(operator.pid(), "C2 Compiler"));
+      } catch (IllegalStateException gone) {
+        // the operator exited: the main loop reports it
+      }
+      return threads;
+    }
+
     private void sample() {
       while (running) {
         try {
           lastCpuSeconds = ProcStats.cpuSeconds(operator.pid());
           lastPeakRss = ProcStats.peakRssBytes(operator.pid());
+          jitThreads().forEach((tid, cpu) -> jitLast.merge(tid, cpu, Math::max));
           OperatorMetrics m = OperatorMetrics.scrape(operator.metrics());
           last = m;
           peakUsed = Math.max(peakUsed, m.heapUsed());

@@ -40,6 +40,8 @@ class VerdictsTest {
         children,
         count,
         0,
+        children + count,
+        0,
         (long) (300 * MIB),
         20 * MIB,
         150 * MIB,
@@ -48,6 +50,7 @@ class VerdictsTest {
         256 * MIB,
         true,
         10,
+        4,
         40,
         8,
         5,
@@ -59,7 +62,7 @@ class VerdictsTest {
   void everyTargetMetWhenTheFiguresMeetThem() {
     List<String> lines =
         ReconcileBenchmark.verdicts(
-            settings, List.of(converged(1000, 30, 60), converged(5000, 140, 250)));
+            settings, List.of(converged(1000, 30, 60), converged(5000, 140, 150)));
     assertEquals(6, lines.size(), lines.toString());
     lines.forEach(line -> assertTrue(line.startsWith("MET "), line));
   }
@@ -82,6 +85,8 @@ class VerdictsTest {
             c.childWrites(),
             c.statusWrites(),
             0,
+            c.writeRequests(),
+            0,
             c.peakRssBytes(),
             c.idleHeapBytes(),
             255 * MIB,
@@ -90,6 +95,7 @@ class VerdictsTest {
             c.heapMaxBytes(),
             false,
             100,
+            4,
             40,
             8,
             5,
@@ -101,6 +107,17 @@ class VerdictsTest {
     assertTrue(lines.get(3).startsWith("MISSED") && lines.get(3).contains("EXITED"), lines.get(3));
     assertTrue(lines.get(4).startsWith("MISSED"), "x6.7 in time for x5 resources: " + lines.get(4));
     assertTrue(lines.get(5).startsWith("MISSED"), "100 s of CPU vs 40 s: " + lines.get(5));
+  }
+
+  @Test
+  void aHeapThatOnlyJustFitsIsMissedThoughTheOperatorSurvived() {
+    ScaleRun.Result first = converged(1000, 30, 60);
+    ScaleRun.Result tight = converged(5000, 140, 230); // 230 of 256 MiB live after a full GC
+    String heap = ReconcileBenchmark.verdicts(settings, List.of(first, tight)).get(3);
+    assertTrue(heap.startsWith("MISSED") && heap.contains("live 230.0 MiB"), heap);
+    ScaleRun.Result roomy = converged(5000, 140, 150);
+    heap = ReconcileBenchmark.verdicts(settings, List.of(first, roomy)).get(3);
+    assertTrue(heap.startsWith("MET ") && heap.contains("alive"), heap);
   }
 
   @Test
@@ -120,6 +137,8 @@ class VerdictsTest {
             c.childWrites(),
             c.statusWrites(),
             3,
+            c.writeRequests(),
+            3,
             c.peakRssBytes(),
             c.idleHeapBytes(),
             c.peakHeapUsedBytes(),
@@ -128,12 +147,54 @@ class VerdictsTest {
             c.heapMaxBytes(),
             true,
             10,
+            4,
             40,
             8,
             5,
             1,
             1);
     String line = ReconcileBenchmark.verdicts(settings, List.of(lateWrites)).get(0);
-    assertTrue(line.startsWith("MISSED") && line.contains("3 in the 20 s after"), line);
+    assertTrue(
+        line.startsWith("MISSED") && line.contains("3 (3 requests) in the 20 s after"), line);
+  }
+
+  /** A no-op apply or a 409 changes nothing a watch sees, but it is a request all the same. */
+  @Test
+  void writeRequestsBeyondTheMinimumAreMissedWhenTheWatchesSawNone() {
+    ScaleRun.Result c = converged(1000, 30, 60);
+    ScaleRun.Result noOps =
+        new ScaleRun.Result(
+            c.count(),
+            c.children(),
+            true,
+            c.convergedSeconds(),
+            c.createSeconds(),
+            c.timedBy(),
+            c.reconcilesAtConvergence(),
+            c.reconciles(),
+            0,
+            c.childWrites(),
+            c.statusWrites(),
+            0,
+            c.minimalWrites() + 11,
+            2,
+            c.peakRssBytes(),
+            c.idleHeapBytes(),
+            c.peakHeapUsedBytes(),
+            c.peakLiveDataBytes(),
+            c.retainedHeapBytes(),
+            c.heapMaxBytes(),
+            true,
+            10,
+            4,
+            40,
+            8,
+            5,
+            1,
+            1);
+    String line = ReconcileBenchmark.verdicts(settings, List.of(noOps)).get(0);
+    assertTrue(
+        line.startsWith("MISSED") && line.contains("(4,611 write requests)"),
+        "11 requests over the minimum, 2 after: " + line);
   }
 }

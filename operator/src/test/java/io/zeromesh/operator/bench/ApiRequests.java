@@ -1,0 +1,82 @@
+package io.zeromesh.operator.bench;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The write requests the API server served for the operator, from its own counter ({@code
+ * apiserver_request_total} on {@code /metrics}): every create, apply, patch, update and delete of a
+ * child kind, of a custom resource's status, and of an Event, whatever its answer (a 409 or a no-op
+ * apply counts too). Watch events only show writes that changed something; this shows the requests.
+ * The benchmark's own writes (namespaces, custom resources, the operator's ServiceAccount) are of
+ * other resources; the Lease of leader election is counted apart.
+ */
+final class ApiRequests {
+  static final Set<String> WRITE_VERBS = Set.of("POST", "APPLY", "PATCH", "PUT", "DELETE");
+
+  static final Set<String> CHILD_RESOURCES =
+      Set.of(
+          "deployments",
+          "statefulsets",
+          "services",
+          "secrets",
+          "poddisruptionbudgets",
+          "networkpolicies");
+
+  static final Set<String> CUSTOM_RESOURCES =
+      Set.of("zmqbrokers", "zmqforwarders", "zmqpipelinestages");
+
+  private static final Pattern SAMPLE =
+      Pattern.compile("^apiserver_request_total\\{([^}]*)\\} ([0-9.eE+]+)$");
+  private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+
+  /** Write requests so far: the operator's, and its Lease's. */
+  record Count(long operator, long lease) {
+    Count minus(Count earlier) {
+      return new Count(operator - earlier.operator, lease - earlier.lease);
+    }
+  }
+
+  private ApiRequests() {}
+
+  static Count scrape(KubernetesClient client) {
+    return parse(client.raw("/metrics"));
+  }
+
+  static Count parse(String metrics) {
+    long operator = 0;
+    long lease = 0;
+    for (String line : metrics.split("\n")) {
+      Matcher sample = SAMPLE.matcher(line.trim());
+      if (!sample.matches()) {
+        continue;
+      }
+      String verb = null;
+      String resource = null;
+      String subresource = "";
+      Matcher label = LABEL.matcher(sample.group(1));
+      while (label.find()) {
+        switch (label.group(1)) {
+          case "verb" -> verb = label.group(2);
+          case "resource" -> resource = label.group(2);
+          case "subresource" -> subresource = label.group(2);
+          default -> {}
+        }
+      }
+      if (verb == null || !WRITE_VERBS.contains(verb)) {
+        continue;
+      }
+      long value = (long) Double.parseDouble(sample.group(2));
+      if ((CHILD_RESOURCES.contains(resource) && subresource.isEmpty())
+          || (CUSTOM_RESOURCES.contains(resource) && "status".equals(subresource))
+          || "events".equals(resource)) {
+        operator += value;
+      } else if ("leases".equals(resource)) {
+        lease += value;
+      }
+    }
+    return new Count(operator, lease);
+  }
+}
