@@ -1,5 +1,6 @@
 package io.zeromesh.operator.reconciler;
 
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -104,10 +105,38 @@ final class DeviceReconciliation {
     if (next.equals(previous)) {
       control = UpdateControl.noUpdate();
     } else {
-      resource.setStatus(next);
-      control = UpdateControl.patchStatus(resource);
+      control = UpdateControl.patchStatus(statusPatch(resource, next));
     }
     return recheck != null ? control.rescheduleAfter(recheck) : control;
+  }
+
+  /**
+   * What the status apply sends: the resource's identity and the new status, nothing else. JOSDK
+   * applies the object it is given to /status as it is, and a resource read from the cache carries
+   * its resourceVersion, which the API server takes as a precondition: any change in between (a
+   * label, an annotation, a spec edit, another controller's metadata) made the apply fail with 409
+   * and the whole reconcile retry. Without it the apply cannot conflict (it is forced, and the
+   * operator is the only writer of these status fields); a spec change in between still gets its
+   * own reconcile, whose status (observedGeneration) follows. Without the spec, the body is also
+   * the status alone.
+   */
+  static <P extends CustomResource<?, S>, S> P statusPatch(P resource, S status) {
+    P patch;
+    try {
+      @SuppressWarnings("unchecked")
+      P fresh = (P) resource.getClass().getDeclaredConstructor().newInstance();
+      patch = fresh;
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot make a " + resource.getClass().getName(), e);
+    }
+    patch.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(resource.getMetadata().getName())
+            .withNamespace(resource.getMetadata().getNamespace())
+            .build());
+    patch.setSpec(null);
+    patch.setStatus(status);
+    return patch;
   }
 
   /** The keypair of the generated Secret: the one in the cluster, else a new one. */
