@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -56,7 +57,7 @@ final class DeviceReconciliation {
           Supplier<S> emptyStatus) {
     Verdict verdict = Verdict.OK;
     Duration recheck = null;
-    List<String> problems = SpecValidator.validate(resource);
+    List<String> problems = SpecValidator.validate(resource, defaults.generatesCurveKeys());
     ResolvedReferences references = ResolvedReferences.NONE;
     if (!problems.isEmpty()) {
       verdict = Verdict.invalidSpec(String.join("; ", problems));
@@ -148,9 +149,20 @@ final class DeviceReconciliation {
     return context
         .getSecondaryResourcesAsStream(Secret.class)
         .filter(s -> name.equals(s.getMetadata().getName()))
-        .map(s -> CurveKeys.fromSecretData(s.getData()))
-        .filter(k -> k != null)
         .findFirst()
+        // The Secret informer starts with the dependent's activation, in the workflow after
+        // this: on the first reconcile after a start it is not there yet, so ask the server
+        // rather than hash new keys into the pods' config and roll them for nothing.
+        .or(
+            () ->
+                Optional.ofNullable(
+                    context
+                        .getClient()
+                        .secrets()
+                        .inNamespace(resource.getMetadata().getNamespace())
+                        .withName(name)
+                        .get()))
+        .map(s -> CurveKeys.fromSecretData(s.getData()))
         .orElseGet(CurveKeys::generate);
   }
 
