@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -54,7 +55,8 @@ final class DeviceReconciliation {
           Context<P> context,
           OperatorDefaults defaults,
           ReferenceResolver.Lookup lookup,
-          Supplier<S> emptyStatus) {
+          Supplier<S> emptyStatus,
+          Map<String, Object> written) {
     Verdict verdict = Verdict.OK;
     Duration recheck = null;
     List<String> problems = SpecValidator.validate(resource, defaults.generatesCurveKeys());
@@ -103,12 +105,45 @@ final class DeviceReconciliation {
         .ifPresent(event -> EventRecorder.record(context.getClient(), resource, event));
 
     UpdateControl<P> control;
-    if (next.equals(previous)) {
+    if (unchanged(resource, context, previous, next, written)) {
       control = UpdateControl.noUpdate();
     } else {
+      written.put(writeKey(resource), next);
       control = UpdateControl.patchStatus(statusPatch(resource, next));
     }
     return recheck != null ? control.rescheduleAfter(recheck) : control;
+  }
+
+  /**
+   * Whether {@code next} is the status the server already has: the one observed, or the one this
+   * operator wrote last for the resource while its informer event has not come back. Without a
+   * resourceVersion on the write, the cache can briefly hold an older copy (a concurrent metadata
+   * change's event can arrive after the write's response was cached), and comparing with it alone
+   * would write the same status again. A retry forgets the last write (it may have failed); a
+   * reconcile that observes it forgets it too, so the map holds only writes in flight.
+   */
+  static boolean unchanged(
+      ZmqDevice resource,
+      Context<?> context,
+      Object previous,
+      Object next,
+      Map<String, Object> written) {
+    String uid = writeKey(resource);
+    Object last = written.get(uid);
+    if (last != null
+        && (last.equals(previous) || (context != null && context.getRetryInfo().isPresent()))) {
+      written.remove(uid);
+      last = null;
+    }
+    return next.equals(previous) || next.equals(last);
+  }
+
+  /** The resource's uid (never reused, unlike its name). */
+  private static String writeKey(ZmqDevice resource) {
+    String uid = resource.getMetadata().getUid();
+    return uid != null
+        ? uid
+        : resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName();
   }
 
   /**
