@@ -133,19 +133,37 @@ needs it; RbacCoverageTest fails when the chart grants less than the operator ne
 {{- end }}
 
 {{/*
+"true" when the operator generates CURVE keypair Secrets (curve.generatedKeys; unset: only when
+watchNamespaces lists namespaces), else empty.
+*/}}
+{{- define "zeromesh-operator.curveGeneratedKeys" -}}
+{{- if kindIs "bool" .Values.curve.generatedKeys }}
+{{- if .Values.curve.generatedKeys }}true{{ end }}
+{{- else if .Values.watchNamespaces }}true
+{{- end }}
+{{- end }}
+
+{{/*
 Secrets, kept apart so that they are granted only where needed: in each watched namespace's Role,
 or (all namespaces) in their own ClusterRole. Exactly the calls the code makes: get reads the
-Secrets a resource names (spec.curve.secretName, allowedClientsSecretName); list and watch feed
-the informer of generated keypair Secrets (label-selected: it caches only the operator's own);
-create and patch are the server-side apply of a generated keypair; delete removes it when CURVE is
-switched off. No update: dependents write with server-side apply.
+Secrets a resource names (spec.curve.secretName, allowedClientsSecretName). Only when the operator
+generates keypairs (curve.generatedKeys): list and watch feed the informer of generated keypair
+Secrets (label-selected: it caches only the operator's own); create and patch are the server-side
+apply of a generated keypair; delete removes it when CURVE is switched off. No update: dependents
+write with server-side apply. Without generated keys the operator starts no Secret informer.
 */}}
 {{- define "zeromesh-operator.secretRules" -}}
-# CURVE keys: get the Secrets resources name; list, watch, apply (create, patch) and delete the
-# keypairs the operator generates. No update: it writes with server-side apply.
+# CURVE keys: get the Secrets resources name (spec.curve.secretName, allowedClientsSecretName).
 - apiGroups: [""]
   resources: ["secrets"]
-  verbs: ["get", "list", "watch", "create", "patch", "delete"]
+  verbs: ["get"]
+{{- if include "zeromesh-operator.curveGeneratedKeys" . }}
+# Generated CURVE keypairs (curve.generatedKeys): their informer (list, watch), server-side apply
+# (create, patch) and delete when CURVE is switched off. No update: it writes with apply.
+- apiGroups: [""]
+  resources: ["secrets"]
+  verbs: ["list", "watch", "create", "patch", "delete"]
+{{- end }}
 {{- end }}
 
 {{/*

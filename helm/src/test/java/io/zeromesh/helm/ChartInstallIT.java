@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,12 +68,21 @@ class ChartInstallIT {
   private static KubeAPIServer server;
   private static KubernetesClient client;
   private static String kubeconfig;
+
+  /** What the operator needs generating CURVE keypairs (watched namespaces, by default). */
   private static List<Permission> required;
+
+  /** What it needs without generated keypairs (all namespaces, by default). */
+  private static List<Permission> requiredWithoutKeys;
+
+  private static List<Permission> generatedKeys;
   private static List<Permission> dropped;
 
   @BeforeAll
   static void startApiServer() throws Exception {
-    required = List.copyOf(OperatorRbac.neededInReconciledNamespace());
+    required = List.copyOf(OperatorRbac.neededInReconciledNamespace(true));
+    requiredWithoutKeys = List.copyOf(OperatorRbac.neededInReconciledNamespace(false));
+    generatedKeys = List.copyOf(OperatorRbac.GENERATED_KEYS.keySet());
     dropped = List.copyOf(OperatorRbac.DROPPED.keySet());
     String dir = System.getProperty("zeromesh.kube-api-test.dir");
     String version = System.getProperty("zeromesh.kube-api-test.version");
@@ -128,8 +138,10 @@ class ChartInstallIT {
 
       String user = serviceAccountUser(namespace, fullname);
       for (String where : List.of("team-x", "default")) {
-        assertAllowed(user, required, where);
+        assertAllowed(user, requiredWithoutKeys, where);
         assertAllDenied(user, dropped, where);
+        // No generated keypairs by default: no Secret list, watch or write anywhere.
+        assertAllDenied(user, generatedKeys, where);
       }
       assertAllowed(user, leaseAccess(), namespace);
       assertDenied(user, new Permission("coordination.k8s.io", "leases", "create"), "default");
@@ -139,7 +151,7 @@ class ChartInstallIT {
       assertDenied(user, new Permission("", "configmaps", "create"), "default");
       assertDenied(
           user, new Permission("apiextensions.k8s.io", "customresourcedefinitions", "get"), "");
-      assertSecretCallsOfTheCode(namespace, fullname, "default");
+      assertSecretReadsOnly(namespace, fullname, "default");
       assertOwnedChildrenNeedTheFinalizersRule(namespace, fullname, "default");
     } finally {
       uninstall(release, namespace);
@@ -196,6 +208,7 @@ class ChartInstallIT {
           capabilities: {drop: [ALL]}
           seccompProfile: {type: RuntimeDefault}
         tmpDir: {sizeLimit: 128Mi}
+        curve: {generatedKeys: true}
         extraEnv:
           - {name: QUARKUS_LOG_LEVEL, value: DEBUG}
           - name: NODE_NAME
@@ -271,7 +284,8 @@ class ChartInstallIT {
     assertNotNull(
         client.apps().deployments().inNamespace(namespace).withName(ChartFixture.RELEASE).get());
     String user = serviceAccountUser(namespace, ChartFixture.RELEASE);
-    assertAllowed(user, required, "default");
+    assertAllowed(user, requiredWithoutKeys, "default");
+    assertAllDenied(user, generatedKeys, "default");
     assertAllowed(user, leaseAccess(), namespace);
   }
 
@@ -288,7 +302,11 @@ class ChartInstallIT {
   /**
    * Runs the packaged operator with only the chart's RBAC (a token of its ServiceAccount) and the
    * Deployment's environment, and waits until it has made every kind of child, patched the status,
-   * recorded an Event and taken the Lease, without being refused anything.
+   * recorded an Event and taken the Lease, without being refused anything. Watching a list of
+   * namespaces it generates the CURVE keypair Secret (and so watches Secrets there); watching all
+   * it does not (the chart's default), so the Secrets it may not list are never listed: an informer
+   * on them would be refused (403, in the log) and the operator would not start. There the resource
+   * names its keypair Secret, and one that does not ends InvalidSpec.
    */
   private static void runTheOperatorAsTheChartsServiceAccount(
       String release, String watched, boolean listWatched) throws Exception {
@@ -335,6 +353,31 @@ class ChartInstallIT {
       process.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
       operator = process.start();
 
+      boolean generatesKeys = listWatched;
+      if (!generatesKeys) {
+        client
+            .secrets()
+            .inNamespace(watched)
+            .resource(
+                new SecretBuilder()
+                    .withNewMetadata()
+                    .withName("work-keys")
+                    .endMetadata()
+                    .addToStringData("server.pub", SERVER_PUBLIC_KEY)
+                    .addToStringData("server.key", SERVER_SECRET_KEY)
+                    .build())
+            .serverSideApply();
+        // CURVE without a keypair Secret named, from an operator that generates none.
+        applyAsAdmin(
+            watched,
+            """
+            apiVersion: zeromesh.io/v1alpha1
+            kind: ZmqPipelineStage
+            metadata: {name: keyless}
+            spec:
+              curve: {enabled: true}
+            """);
+      }
       applyAsAdmin(
           watched,
           """
@@ -343,14 +386,16 @@ class ChartInstallIT {
           metadata: {name: work}
           spec:
             replicas: 2
-            curve: {enabled: true}
+            curve: %s
             networkPolicy: {enabled: true}
             podDisruptionBudget: {minAvailable: 1}
             template:
               spec:
                 containers:
                   - {name: worker, image: zeromesh/broker:0.1.0, args: [probe, worker]}
-          """);
+          """
+              .formatted(
+                  generatesKeys ? "{enabled: true}" : "{enabled: true, secretName: work-keys}"));
       // A missing reference: Ready=False with a reason of its own, recorded as an Event.
       applyAsAdmin(
           watched,
@@ -381,7 +426,21 @@ class ChartInstallIT {
                       ns.apps().deployments().withName("work-stage-workers").get(), "workers");
                   assertNotNull(ns.services().withName("work-stage").get(), "frontend");
                   assertNotNull(ns.services().withName("work-stage-backend").get(), "backend");
-                  assertNotNull(ns.secrets().withName("work-stage-curve").get(), "CURVE keys");
+                  if (generatesKeys) {
+                    assertNotNull(ns.secrets().withName("work-stage-curve").get(), "CURVE keys");
+                  } else {
+                    assertEquals(
+                        "work-keys",
+                        curveKeySecret(
+                            ns.apps().deployments().withName("work-stage-workers").get()),
+                        "the workers get the public key of the Secret named");
+                    Map<String, Object> ready = readyCondition(ns, "keyless");
+                    assertEquals("False", ready.get("status"), "keyless: " + ready);
+                    assertEquals("InvalidSpec", ready.get("reason"), "keyless: " + ready);
+                    assertTrue(
+                        String.valueOf(ready.get("message")).contains("spec.curve.secretName"),
+                        "keyless: " + ready);
+                  }
                   // policy/v1 where served, policy/v1beta1 on Kubernetes 1.20: one RBAC group.
                   assertNotNull(
                       ns.genericKubernetesResources(pdbApiVersion, "PodDisruptionBudget")
@@ -410,6 +469,12 @@ class ChartInstallIT {
       } catch (ConditionTimeoutException | TerminalFailureException e) {
         throw new AssertionError(e.getMessage() + "\nThe operator's log ends:\n" + tail(log), e);
       }
+      if (!generatesKeys) {
+        assertNull(
+            ns.secrets().withName("work-stage-curve").get(), "a keypair generated although off");
+        assertNull(
+            ns.secrets().withName("keyless-stage-curve").get(), "a keypair generated although off");
+      }
       String output = Files.readString(log);
       for (String refusal : List.of("Forbidden", "forbidden", " 403", "could not record event")) {
         assertFalse(output.contains(refusal), "the operator was refused something:\n" + output);
@@ -427,6 +492,37 @@ class ChartInstallIT {
           .delete();
       uninstall(release, namespace);
     }
+  }
+
+  /** A CURVE keypair in Z85 (the ZeroMQ guide's example server keys). */
+  private static final String SERVER_PUBLIC_KEY = "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7";
+
+  private static final String SERVER_SECRET_KEY = "JTKVSB%%)wK0E.X)V>+}o?pNmC{O&4W4b!Ni{Lh6";
+
+  /** The Secret the workers' ZEROMESH_CURVE_SERVER_KEY comes from. */
+  private static String curveKeySecret(Deployment workers) {
+    assertNotNull(workers, "worker Deployment");
+    return workers.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+        .filter(e -> "ZEROMESH_CURVE_SERVER_KEY".equals(e.getName()))
+        .map(e -> e.getValueFrom().getSecretKeyRef().getName())
+        .findFirst()
+        .orElse(null);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> readyCondition(NamespacedKubernetesClient ns, String stage) {
+    GenericKubernetesResource resource =
+        ns.genericKubernetesResources("zeromesh.io/v1alpha1", "ZmqPipelineStage")
+            .withName(stage)
+            .get();
+    Map<String, Object> status =
+        (Map<String, Object>) resource.getAdditionalProperties().get("status");
+    assertNotNull(status, stage + " has no status");
+    return ((List<Map<String, Object>>) status.get("conditions"))
+        .stream()
+            .filter(c -> "Ready".equals(c.get("type")))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(stage + " has no Ready condition: " + status));
   }
 
   private static void applyAsAdmin(String namespace, String yaml) {
@@ -583,6 +679,59 @@ class ChartInstallIT {
           assertThrows(KubernetesClientException.class, () -> secrets.resource(stored).update());
       assertEquals(403, put.getCode(), put.getMessage());
       assertFalse(secrets.withName("orders-broker-curve").delete().isEmpty());
+    }
+  }
+
+  /**
+   * The Secret calls of an operator that generates no keypairs, made as its ServiceAccount: a get
+   * by name of the Secret a resource names works; a list (what an informer starts with) and an
+   * apply are refused.
+   */
+  private static void assertSecretReadsOnly(
+      String operatorNamespace, String serviceAccount, String namespace) {
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+        .serverSideApply();
+    Secret named =
+        new SecretBuilder()
+            .withNewMetadata()
+            .withName("orders-keys")
+            .withNamespace(namespace)
+            .endMetadata()
+            .addToStringData("server.pub", SERVER_PUBLIC_KEY)
+            .addToStringData("server.key", SERVER_SECRET_KEY)
+            .build();
+    client.secrets().inNamespace(namespace).resource(named).serverSideApply();
+    try (KubernetesClient operator = impersonating(operatorNamespace, serviceAccount)) {
+      var secrets = operator.secrets().inNamespace(namespace);
+      assertNotNull(secrets.withName("orders-keys").get(), "get of a named Secret");
+      KubernetesClientException list =
+          assertThrows(
+              KubernetesClientException.class,
+              () -> secrets.withLabel("app.kubernetes.io/managed-by", "zeromesh-operator").list());
+      assertEquals(403, list.getCode(), list.getMessage());
+      Secret generated =
+          new SecretBuilder()
+              .withNewMetadata()
+              .withName("orders-broker-curve")
+              .withNamespace(namespace)
+              .endMetadata()
+              .addToStringData("server.pub", "public")
+              .build();
+      KubernetesClientException apply =
+          assertThrows(
+              KubernetesClientException.class,
+              () ->
+                  secrets
+                      .resource(generated)
+                      .fieldManager("zeromesh-operator")
+                      .forceConflicts()
+                      .serverSideApply());
+      assertEquals(403, apply.getCode(), apply.getMessage());
+    } finally {
+      client.secrets().inNamespace(namespace).withName("orders-keys").delete();
     }
   }
 

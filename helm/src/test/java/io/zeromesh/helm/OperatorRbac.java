@@ -28,16 +28,31 @@ final class OperatorRbac {
   /** Needed in every reconciled namespace but not (yet) in the generated roles, with the reason. */
   static final Map<Permission, String> ADDED = added();
 
+  /**
+   * Secret permissions the code needs only when it generates CURVE keypairs
+   * (ZEROMESH_CURVE_GENERATED_KEYS, the chart's curve.generatedKeys), with the reason; without, the
+   * keypair dependent is never activated and the operator only gets the Secrets resources name.
+   */
+  static final Map<Permission, String> GENERATED_KEYS = generatedKeys();
+
   /** Needed in the operator's own namespace when leader election is on; QOSDK generates none. */
   static final Map<Permission, String> LEADER_ELECTION = leaderElection();
 
   private OperatorRbac() {}
 
-  /** Everything the operator needs in a namespace it reconciles. */
+  /** Everything the operator needs in a namespace it reconciles, generating CURVE keypairs. */
   static Set<Permission> neededInReconciledNamespace() throws IOException {
+    return neededInReconciledNamespace(true);
+  }
+
+  /** Everything the operator needs in a namespace it reconciles, with or without generated keys. */
+  static Set<Permission> neededInReconciledNamespace(boolean generatedKeys) throws IOException {
     Set<Permission> needed = new TreeSet<>(GeneratedRbac.required());
     needed.removeAll(DROPPED.keySet());
     needed.addAll(ADDED.keySet());
+    if (!generatedKeys) {
+      needed.removeAll(GENERATED_KEYS.keySet());
+    }
     return needed;
   }
 
@@ -79,6 +94,22 @@ final class OperatorRbac {
           "StatefulSet dependents, as the Deployment ones (being added on the operator branch)");
     }
     return Map.copyOf(added);
+  }
+
+  private static Map<Permission, String> generatedKeys() {
+    Map<Permission, String> keys = new LinkedHashMap<>();
+    for (String verb : List.of("list", "watch")) {
+      keys.put(
+          new Permission("", "secrets", verb),
+          "the informer of the generated keypair Secrets, registered when the dependent activates");
+    }
+    for (String verb : List.of("create", "patch")) {
+      keys.put(new Permission("", "secrets", verb), "server-side apply of a generated keypair");
+    }
+    keys.put(
+        new Permission("", "secrets", "delete"),
+        "the generated keypair is deleted when CURVE is switched off");
+    return Map.copyOf(keys);
   }
 
   private static Map<Permission, String> leaderElection() {

@@ -35,29 +35,67 @@ class RbacCoverageTest {
   private static final String SERVICE_ACCOUNT = RELEASE;
   private static final String SCOPED = "watchNamespaces: [team-a, team-b]\n";
 
+  private static final String GENERATED_KEYS = "curve: {generatedKeys: true}\n";
+  private static final String NO_GENERATED_KEYS = "curve: {generatedKeys: false}\n";
+
+  /** What the operator needs generating CURVE keypairs (the namespaced default). */
   private static Set<Permission> needed;
-  private static Set<Permission> neededWithLease;
+
+  /** What it needs without generated keypairs (the all-namespaces default). */
+  private static Set<Permission> neededWithoutKeys;
 
   @BeforeAll
   static void readWhatTheOperatorNeeds() throws IOException {
-    needed = OperatorRbac.neededInReconciledNamespace();
-    neededWithLease = new TreeSet<>(needed);
-    neededWithLease.addAll(OperatorRbac.LEADER_ELECTION.keySet());
+    needed = OperatorRbac.neededInReconciledNamespace(true);
+    neededWithoutKeys = OperatorRbac.neededInReconciledNamespace(false);
   }
 
   @Test
   void clusterWideInstallGrantsWhatTheCodeNeedsAndNothingMore() {
     Manifests m = ChartFixture.render();
-    assertCovers(effective(m, "some-namespace"), needed, "watching all namespaces");
-    assertWithin(effective(m, "some-namespace"), needed, "watching all namespaces");
+    assertClusterWide(m, neededWithoutKeys, "watching all namespaces, no generated keys");
+    assertTrue(
+        effective(m, "some-namespace").stream()
+            .filter(p -> p.resource().equals("secrets"))
+            .allMatch(p -> p.verb().equals("get")),
+        "the default install may only get Secrets: " + effective(m, "some-namespace"));
+    assertClusterWide(
+        ChartFixture.render(GENERATED_KEYS), needed, "watching all namespaces, generated keys");
+  }
+
+  private static void assertClusterWide(Manifests m, Set<Permission> needed, String situation) {
+    Set<Permission> neededWithLease = new TreeSet<>(needed);
+    neededWithLease.addAll(OperatorRbac.LEADER_ELECTION.keySet());
+    assertCovers(effective(m, "some-namespace"), needed, situation);
+    assertWithin(effective(m, "some-namespace"), needed, situation);
     assertCovers(effective(m, NAMESPACE), OperatorRbac.LEADER_ELECTION.keySet(), NAMESPACE);
-    assertWithin(effective(m, NAMESPACE), neededWithLease, "in the operator's namespace");
-    assertWithin(effectiveClusterScoped(m), needed, "through ClusterRoleBindings");
+    assertWithin(effective(m, NAMESPACE), neededWithLease, situation + ", its own namespace");
+    assertWithin(effectiveClusterScoped(m), needed, situation + ", through ClusterRoleBindings");
+  }
+
+  @Test
+  void theOperatorIsToldWhetherItGeneratesKeysAsTheRbacSays() {
+    assertEquals("false", operatorEnv(ChartFixture.render(), "ZEROMESH_CURVE_GENERATED_KEYS"));
+    assertEquals(
+        "true", operatorEnv(ChartFixture.render(GENERATED_KEYS), "ZEROMESH_CURVE_GENERATED_KEYS"));
+    assertEquals("true", operatorEnv(ChartFixture.render(SCOPED), "ZEROMESH_CURVE_GENERATED_KEYS"));
+    assertEquals(
+        "false",
+        operatorEnv(
+            ChartFixture.render(SCOPED + NO_GENERATED_KEYS), "ZEROMESH_CURVE_GENERATED_KEYS"));
+  }
+
+  private static String operatorEnv(Manifests m, String name) {
+    return m.operatorEnv().get(name);
   }
 
   @Test
   void namespacedInstallGrantsWhatTheCodeNeedsInEachWatchedNamespaceOnly() {
-    Manifests m = ChartFixture.render(SCOPED);
+    assertNamespaced(ChartFixture.render(SCOPED), needed);
+    assertNamespaced(ChartFixture.render(SCOPED + NO_GENERATED_KEYS), neededWithoutKeys);
+  }
+
+  private static void assertNamespaced(Manifests m, Set<Permission> needed) {
     for (String namespace : List.of("team-a", "team-b")) {
       assertCovers(effective(m, namespace), needed, "in watched namespace " + namespace);
       assertWithin(effective(m, namespace), needed, "in watched namespace " + namespace);
@@ -86,25 +124,33 @@ class RbacCoverageTest {
   }
 
   @Test
-  void secretsAreNeverInTheClusterWideOperatorRoleAndNeverClusterWideWhenNamespaced() {
+  void secretsAreOnlyReadClusterWideByDefaultAndNeverClusterWideWhenNamespaced() {
     Manifests all = ChartFixture.render();
     assertFalse(
         Permission.expand(at(all.get("ClusterRole", RELEASE), "rules")).stream()
             .anyMatch(p -> p.resource().equals("secrets")),
         "Secrets belong in their own role");
-    List<Permission> secrets =
-        Permission.expand(at(all.get("ClusterRole", RELEASE + "-secrets"), "rules"));
+    assertEquals(
+        Set.of("get"),
+        Permission.expand(at(all.get("ClusterRole", RELEASE + "-secrets"), "rules")).stream()
+            .map(Permission::verb)
+            .collect(Collectors.toSet()),
+        "the default install's Secrets ClusterRole");
+    Manifests generating = ChartFixture.render(GENERATED_KEYS);
     assertEquals(
         Set.of("get", "list", "watch", "create", "patch", "delete"),
-        secrets.stream().map(Permission::verb).collect(Collectors.toSet()));
+        Permission.expand(at(generating.get("ClusterRole", RELEASE + "-secrets"), "rules")).stream()
+            .map(Permission::verb)
+            .collect(Collectors.toSet()),
+        "the Secrets ClusterRole with curve.generatedKeys");
 
     Manifests scoped = ChartFixture.render(SCOPED);
     for (String kind : List.of("ClusterRole", "ClusterRoleBinding")) {
       assertTrue(scoped.ofKind(kind).isEmpty(), kind + " rendered although namespaced");
     }
     assertTrue(
-        effective(scoped, "team-a").contains(new Permission("", "secrets", "get")),
-        "a watched namespace's Role grants the Secrets");
+        effective(scoped, "team-a").containsAll(OperatorRbac.GENERATED_KEYS.keySet()),
+        "a watched namespace's Role grants the generated keypairs' Secrets");
   }
 
   @Test
@@ -151,12 +197,14 @@ class RbacCoverageTest {
     Set<Permission> granted = new TreeSet<>(effective(ChartFixture.render(), "some-namespace"));
     granted.removeIf(p -> p.resource().equals("deployments"));
     AssertionError missing =
-        assertThrows(AssertionError.class, () -> assertCovers(granted, needed, "mutated"));
+        assertThrows(
+            AssertionError.class, () -> assertCovers(granted, neededWithoutKeys, "mutated"));
     assertTrue(missing.getMessage().contains("apps/deployments create"), missing.getMessage());
 
     granted.add(new Permission("", "configmaps", "get"));
     AssertionError extra =
-        assertThrows(AssertionError.class, () -> assertWithin(granted, needed, "mutated"));
+        assertThrows(
+            AssertionError.class, () -> assertWithin(granted, neededWithoutKeys, "mutated"));
     assertTrue(extra.getMessage().contains("core/configmaps get"), extra.getMessage());
   }
 

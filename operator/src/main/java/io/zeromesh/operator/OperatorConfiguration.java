@@ -21,6 +21,9 @@ public class OperatorConfiguration {
   @ConfigProperty(name = "zeromesh.broker-image-pull-policy")
   String brokerImagePullPolicy;
 
+  @ConfigProperty(name = "zeromesh.curve.generated-keys")
+  boolean generatedCurveKeys;
+
   @ConfigProperty(name = "zeromesh.leader-election")
   boolean leaderElection;
 
@@ -31,7 +34,12 @@ public class OperatorConfiguration {
   @Singleton
   OperatorDefaults defaults() {
     LOG.infof("default device image %s (pull policy %s)", brokerImage, brokerImagePullPolicy);
-    return new OperatorDefaults(brokerImage, brokerImagePullPolicy);
+    LOG.info(
+        generatedCurveKeys
+            ? "CURVE keypair Secrets generated on demand (Secrets watched where resources are)"
+            : "CURVE keypairs not generated: Secrets neither watched nor written; resources must"
+                + " name theirs in spec.curve.secretName");
+    return new OperatorDefaults(brokerImage, brokerImagePullPolicy, generatedCurveKeys);
   }
 
   /**

@@ -27,6 +27,7 @@ public final class ExpectedCases {
           "ReplicatedDevicesE2eTest#brokerReplicaLostAnswersEveryRequestWithinTheResendBudget",
           "ReplicatedDevicesE2eTest#forwarderReplicaLostCostsItsSurvivingSubscribersNothingAndNobodyADuplicate",
           "ReplicatedDevicesE2eTest#pipelineReplicaLostDeliversEveryTaskThatReachedALiveStreamerOnce",
+          "DisruptionBudgetE2eTest#anEvictionBeyondTheBudgetIsRefusedAndOneWithinItIsAllowed",
           "CurveSecurityE2eTest#clientWithServerKeyIsServedAndPlaintextClientIsRefused",
           "InvalidSpecE2eTest#invalidSpecIsReportedAndOthersAreStillServed",
           "LeaderElectionE2eTest#standbyTakesOverTheLeaseAndFinishesTheChange");

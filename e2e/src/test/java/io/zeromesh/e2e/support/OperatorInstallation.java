@@ -46,6 +46,9 @@ final class OperatorInstallation implements ExtensionContext.Store.CloseableReso
     values.put("brokerImage.repository", E2eSettings.repository(brokerImage));
     values.put("brokerImage.tag", E2eSettings.tag(brokerImage));
     values.put("brokerImage.pullPolicy", E2eSettings.imagePullPolicy());
+    // CurveSecurityE2eTest enables CURVE without naming a Secret: the operator must generate the
+    // keypair, which the chart leaves off when it watches every namespace, as here.
+    values.put("curve.generatedKeys", "true");
     return values;
   }
 

@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
       @Dependent(
           name = "curve-secret",
           type = BrokerReconciler.CurveSecret.class,
+          activationCondition = Preconditions.CurveKeysGenerated.class,
           reconcilePrecondition = Preconditions.CurveSecretWanted.class),
       @Dependent(name = Dependents.FRONTEND_SERVICE, type = BrokerReconciler.FrontendService.class),
       @Dependent(

@@ -14,7 +14,9 @@ import io.zeromesh.operator.api.v1alpha1.ZmqPipelineStage;
 import io.zeromesh.operator.resources.OperatorDefaults;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -32,6 +34,10 @@ public abstract class DeviceReconciler<
 
   private final OperatorDefaults defaults;
   private final Supplier<S> emptyStatus;
+
+  /** The statuses written whose own informer event has not come back yet, by resource uid. */
+  private final Map<String, Object> written = new ConcurrentHashMap<>();
+
   private final Set<DeviceKind> referenced;
 
   /** For the CDI client proxy only (Quarkus adds a no-args constructor to each subclass). */
@@ -60,7 +66,8 @@ public abstract class DeviceReconciler<
             context,
             referenced.contains(DeviceKind.FORWARDER),
             referenced.contains(DeviceKind.PIPELINE_STAGE)),
-        emptyStatus);
+        emptyStatus,
+        written);
   }
 
   @Override

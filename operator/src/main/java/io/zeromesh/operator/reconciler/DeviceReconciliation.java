@@ -1,5 +1,6 @@
 package io.zeromesh.operator.reconciler;
 
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -28,6 +29,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -52,10 +55,11 @@ final class DeviceReconciliation {
           Context<P> context,
           OperatorDefaults defaults,
           ReferenceResolver.Lookup lookup,
-          Supplier<S> emptyStatus) {
+          Supplier<S> emptyStatus,
+          Map<String, Object> written) {
     Verdict verdict = Verdict.OK;
     Duration recheck = null;
-    List<String> problems = SpecValidator.validate(resource);
+    List<String> problems = SpecValidator.validate(resource, defaults.generatesCurveKeys());
     ResolvedReferences references = ResolvedReferences.NONE;
     if (!problems.isEmpty()) {
       verdict = Verdict.invalidSpec(String.join("; ", problems));
@@ -101,13 +105,74 @@ final class DeviceReconciliation {
         .ifPresent(event -> EventRecorder.record(context.getClient(), resource, event));
 
     UpdateControl<P> control;
-    if (next.equals(previous)) {
+    if (unchanged(resource, context, previous, next, written)) {
       control = UpdateControl.noUpdate();
     } else {
-      resource.setStatus(next);
-      control = UpdateControl.patchStatus(resource);
+      written.put(writeKey(resource), next);
+      control = UpdateControl.patchStatus(statusPatch(resource, next));
     }
     return recheck != null ? control.rescheduleAfter(recheck) : control;
+  }
+
+  /**
+   * Whether {@code next} is the status the server already has: the one observed, or the one this
+   * operator wrote last for the resource while its informer event has not come back. Without a
+   * resourceVersion on the write, the cache can briefly hold an older copy (a concurrent metadata
+   * change's event can arrive after the write's response was cached), and comparing with it alone
+   * would write the same status again. A retry forgets the last write (it may have failed); a
+   * reconcile that observes it forgets it too, so the map holds only writes in flight.
+   */
+  static boolean unchanged(
+      ZmqDevice resource,
+      Context<?> context,
+      Object previous,
+      Object next,
+      Map<String, Object> written) {
+    String uid = writeKey(resource);
+    Object last = written.get(uid);
+    if (last != null
+        && (last.equals(previous) || (context != null && context.getRetryInfo().isPresent()))) {
+      written.remove(uid);
+      last = null;
+    }
+    return next.equals(previous) || next.equals(last);
+  }
+
+  /** The resource's uid (never reused, unlike its name). */
+  private static String writeKey(ZmqDevice resource) {
+    String uid = resource.getMetadata().getUid();
+    return uid != null
+        ? uid
+        : resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName();
+  }
+
+  /**
+   * What the status apply sends: the resource's identity and the new status, nothing else. JOSDK
+   * applies the object it is given to /status as it is, and a resource read from the cache carries
+   * its resourceVersion, which the API server takes as a precondition: any change in between (a
+   * label, an annotation, a spec edit, another controller's metadata) made the apply fail with 409
+   * and the whole reconcile retry. Without it the apply cannot conflict (it is forced, and the
+   * operator is the only writer of these status fields); a spec change in between still gets its
+   * own reconcile, whose status (observedGeneration) follows. Without the spec, the body is also
+   * the status alone.
+   */
+  static <P extends CustomResource<?, S>, S> P statusPatch(P resource, S status) {
+    P patch;
+    try {
+      @SuppressWarnings("unchecked")
+      P fresh = (P) resource.getClass().getDeclaredConstructor().newInstance();
+      patch = fresh;
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot make a " + resource.getClass().getName(), e);
+    }
+    patch.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(resource.getMetadata().getName())
+            .withNamespace(resource.getMetadata().getNamespace())
+            .build());
+    patch.setSpec(null);
+    patch.setStatus(status);
+    return patch;
   }
 
   /** The keypair of the generated Secret: the one in the cluster, else a new one. */
@@ -119,9 +184,20 @@ final class DeviceReconciliation {
     return context
         .getSecondaryResourcesAsStream(Secret.class)
         .filter(s -> name.equals(s.getMetadata().getName()))
-        .map(s -> CurveKeys.fromSecretData(s.getData()))
-        .filter(k -> k != null)
         .findFirst()
+        // The Secret informer starts with the dependent's activation, in the workflow after
+        // this: on the first reconcile after a start it is not there yet, so ask the server
+        // rather than hash new keys into the pods' config and roll them for nothing.
+        .or(
+            () ->
+                Optional.ofNullable(
+                    context
+                        .getClient()
+                        .secrets()
+                        .inNamespace(resource.getMetadata().getNamespace())
+                        .withName(name)
+                        .get()))
+        .map(s -> CurveKeys.fromSecretData(s.getData()))
         .orElseGet(CurveKeys::generate);
   }
 

@@ -28,6 +28,22 @@ final class Preconditions {
     }
   }
 
+  /**
+   * The operator generates CURVE keypairs (ZEROMESH_CURVE_GENERATED_KEYS, an operator setting, the
+   * same for every resource). Otherwise the keypair Secret dependent is never activated, so it
+   * registers no Secret informer: the operator lists and watches no Secret, and needs no right to.
+   * The setting comes with the workflow inputs; without them (never in a reconcile) it is off.
+   */
+  public static final class CurveKeysGenerated implements Condition<Object, HasMetadata> {
+    @Override
+    public boolean isMet(
+        DependentResource<Object, HasMetadata> dependent,
+        HasMetadata primary,
+        Context<HasMetadata> context) {
+      return WorkflowInputs.find(context).map(i -> i.defaults().generatesCurveKeys()).orElse(false);
+    }
+  }
+
   public static final class WorkersWanted implements Condition<Object, HasMetadata> {
     @Override
     public boolean isMet(

@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
       @Dependent(
           name = "curve-secret",
           type = StageReconciler.CurveSecret.class,
+          activationCondition = Preconditions.CurveKeysGenerated.class,
           reconcilePrecondition = Preconditions.CurveSecretWanted.class),
       @Dependent(name = Dependents.FRONTEND_SERVICE, type = StageReconciler.FrontendService.class),
       @Dependent(

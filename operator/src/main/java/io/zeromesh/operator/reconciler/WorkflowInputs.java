@@ -32,10 +32,14 @@ record WorkflowInputs(
   }
 
   static WorkflowInputs of(Context<?> context) {
+    return find(context).orElse(NONE);
+  }
+
+  /** The inputs the reconciler put into this context, if it did. */
+  static Optional<WorkflowInputs> find(Context<?> context) {
     return context == null
-        ? NONE
+        ? Optional.empty()
         : Optional.ofNullable(context.managedWorkflowAndDependentResourceContext())
-            .flatMap(c -> c.get(KEY, WorkflowInputs.class))
-            .orElse(NONE);
+            .flatMap(c -> c.get(KEY, WorkflowInputs.class));
   }
 }

@@ -24,6 +24,14 @@ public final class SpecValidator {
 
   /** The problems of the resource's spec; empty when it is valid. */
   public static List<String> validate(ZmqDevice device) {
+    return validate(device, true);
+  }
+
+  /**
+   * The problems of the resource's spec for an operator that does, or does not, generate CURVE
+   * keypairs; empty when it is valid.
+   */
+  public static List<String> validate(ZmqDevice device, boolean generatesCurveKeys) {
     List<String> problems = new ArrayList<>();
     DeviceSpec spec = device.deviceSpec();
     String name = device.getMetadata().getName();
@@ -67,6 +75,12 @@ public final class SpecValidator {
         && (spec.getCurve().getSecretName() != null
             || spec.getCurve().getAllowedClientsSecretName() != null)) {
       problems.add("spec.curve.enabled: must be true when a CURVE Secret is named");
+    }
+    if (!generatesCurveKeys && CurveSecretBuilder.generated(spec)) {
+      problems.add(
+          "spec.curve.secretName: required: this operator does not generate CURVE keypairs"
+              + " (ZEROMESH_CURVE_GENERATED_KEYS=false, the chart's curve.generatedKeys); name a"
+              + " Secret in this namespace holding server.key and server.pub (Z85)");
     }
     WorkerPool pool = spec.workerPool();
     if (pool != null) {

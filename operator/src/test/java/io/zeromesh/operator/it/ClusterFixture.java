@@ -38,6 +38,7 @@ public final class ClusterFixture {
 
   private final KubeAPIServer server;
   private final KubernetesClient client;
+  private final ApiCalls apiCalls = new ApiCalls();
   private final Operator operator;
 
   private ClusterFixture(Consumer<ConfigurationServiceOverrider> overrides) {
@@ -55,6 +56,8 @@ public final class ClusterFixture {
       client =
           new KubernetesClientBuilder()
               .withConfig(Config.fromKubeconfig(server.getKubeConfigYaml()))
+              .withHttpClientBuilderConsumer(
+                  b -> b.addOrReplaceInterceptor("zeromesh-it-api-calls", apiCalls))
               .build();
       applyCrds();
       operator =
@@ -102,6 +105,21 @@ public final class ClusterFixture {
 
   public KubernetesClient client() {
     return client;
+  }
+
+  /** The requests of {@link #client()}, the operator's and the tests' alike. */
+  ApiCalls apiCalls() {
+    return apiCalls;
+  }
+
+  /**
+   * Another client of the same API server, whose requests {@link #apiCalls()} neither sees nor
+   * hooks: for changes a test makes from inside a hook. The caller closes it.
+   */
+  public KubernetesClient newClient() {
+    return new KubernetesClientBuilder()
+        .withConfig(Config.fromKubeconfig(server.getKubeConfigYaml()))
+        .build();
   }
 
   /** The running operator (JOSDK) with the three reconcilers. */

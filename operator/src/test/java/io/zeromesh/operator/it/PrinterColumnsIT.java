@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class PrinterColumnsIT {
   @Test
-  void theTableShowsReadyDevicesEndpointWorkersAndAge() throws Exception {
+  void theTableShowsReadyEndpointWorkersDevicesThenAge() throws Exception {
     ClusterFixture cluster = ClusterFixture.get();
     KubernetesClient client = cluster.client();
     String ns = cluster.newNamespace("columns");
@@ -60,15 +60,15 @@ class PrinterColumnsIT {
         indexes.add(i);
       }
     }
-    // The CRD generator sorts columns by JSON path: Age (.metadata) first (operator README).
-    assertEquals(List.of("Name", "Age", "Ready", "Devices", "Endpoint", "Workers"), shown);
+    // In the order each kind declares them (crd.PrinterColumnOrder), Age last.
+    assertEquals(List.of("Name", "Ready", "Endpoint", "Workers", "Devices", "Age"), shown);
     JsonNode cells = table.get("rows").get(0).get("cells");
     assertEquals("cols", cells.get(indexes.get(0)).asText());
-    assertEquals("False", cells.get(indexes.get(2)).asText());
-    assertEquals("0/1", cells.get(indexes.get(3)).asText());
-    assertEquals("tcp://cols-broker." + ns + ".svc:5559", cells.get(indexes.get(4)).asText());
-    assertEquals("0/2", cells.get(indexes.get(5)).asText());
-    String age = cells.get(indexes.get(1)).asText();
+    assertEquals("False", cells.get(indexes.get(1)).asText());
+    assertEquals("tcp://cols-broker." + ns + ".svc:5559", cells.get(indexes.get(2)).asText());
+    assertEquals("0/2", cells.get(indexes.get(3)).asText());
+    assertEquals("0/1", cells.get(indexes.get(4)).asText());
+    String age = cells.get(indexes.get(5)).asText();
     assertTrue(age.matches("[0-9]+[smhd].*"), "Age is the creation time as an age: " + age);
   }
 }

@@ -1,6 +1,7 @@
 package io.zeromesh.operator.resources;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -93,6 +94,26 @@ class SpecValidatorTest {
     assertEquals(
         List.of("spec.curve.enabled: must be true when a CURVE Secret is named"),
         SpecValidator.validate(TestResources.broker("n", "b", s -> s.setCurve(curve))));
+  }
+
+  @Test
+  void curveWithoutASecretNeedsAnOperatorThatGeneratesKeys() {
+    CurveSpec generated = new CurveSpec();
+    generated.setEnabled(true);
+    var keyless = TestResources.stage("n", "s", s -> s.setCurve(generated));
+    assertEquals(List.of(), SpecValidator.validate(keyless, true));
+    List<String> problems = SpecValidator.validate(keyless, false);
+    assertEquals(1, problems.size(), problems::toString);
+    assertTrue(
+        problems.get(0).startsWith("spec.curve.secretName: required: this operator does not"),
+        problems.get(0));
+
+    CurveSpec named = new CurveSpec();
+    named.setEnabled(true);
+    named.setSecretName("keys");
+    assertEquals(
+        List.of(),
+        SpecValidator.validate(TestResources.stage("n", "s", s -> s.setCurve(named)), false));
   }
 
   @Test

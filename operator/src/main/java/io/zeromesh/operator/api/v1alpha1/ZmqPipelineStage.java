@@ -36,8 +36,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
     type = Type.STRING)
 @AdditionalPrinterColumn(name = "Workers", jsonPath = ".status.workers", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Devices", jsonPath = ".status.devices", type = Type.STRING)
-// The CRD generator orders the columns by JSON path, whatever the order here, so Age (.metadata)
-// comes first; the API server accepts only paths starting with ".", so no other path sorts it last.
+// kubectl shows the columns in this order: the CRD generator sorts them by JSON path (Age first),
+// and crd.PrinterColumnOrder puts them back in the order declared here at build time.
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 public class ZmqPipelineStage extends CustomResource<ZmqPipelineStageSpec, WorkersStatus>
     implements Namespaced, ZmqDevice {
