@@ -2,10 +2,15 @@
 # A Docker engine for kind on a machine that has none running (Debian's docker.io), and its clean
 # removal, so that a machine that otherwise never runs Docker (CI, the local cluster) is left as it
 # was. Run as root.
-#   e2e/kind/docker.sh start     install docker.io if missing, start dockerd (no-op if docker answers)
+#   e2e/kind/docker.sh start     install docker.io if missing, start dockerd (no-op if it answers)
 #   e2e/kind/docker.sh stop      stop the dockerd this script started; remove the bridges, iptables
 #                                chains and FORWARD policy it left; put back the sysctls it changed
 #   e2e/kind/docker.sh status
+# dockerd listens on its own socket, $ZEROMESH_DOCKER_HOST (unix:///run/zeromesh-docker.sock), not
+# Docker's default one: `make e2e` picks kind when `docker info` answers, and on the shared machines
+# everybody else's `make e2e` must keep taking the local cluster while this one runs. The scripts
+# that use it export DOCKER_HOST=$ZEROMESH_DOCKER_HOST (offline.sh does; by hand:
+# `export DOCKER_HOST=unix:///run/zeromesh-docker.sock`).
 # dockerd sets the iptables FORWARD policy to DROP and adds its DOCKER* chains; `stop` undoes both
 # (the local cluster also accepts its own bridge in ZEROMESH-FORWARD, so it works either way).
 # Its networks (docker0 172.17.0.0/16, kind's 172.18.0.0/16) do not overlap the local cluster's
@@ -14,13 +19,18 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 STATE="$ZEROMESH_CACHE/kind/docker"
 PIDFILE=/run/zeromesh-dockerd.pid
+ZEROMESH_DOCKER_HOST=unix:///run/zeromesh-docker.sock
+export DOCKER_HOST="$ZEROMESH_DOCKER_HOST"
 SYSCTLS="net/ipv4/ip_forward net/bridge/bridge-nf-call-iptables net/bridge/bridge-nf-call-ip6tables"
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "docker: $*" >&2; }
 
 ours_running() { [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
 
 start() {
-  if docker info >/dev/null 2>&1; then log "a Docker engine already answers"; return 0; fi
+  if docker info >/dev/null 2>&1; then log "dockerd already answers on $DOCKER_HOST"; return 0; fi
+  if env -u DOCKER_HOST docker info >/dev/null 2>&1; then
+    log "a Docker engine answers on the default socket: use it (unset DOCKER_HOST), not a second dockerd"; exit 1
+  fi
   [ "$(id -u)" = 0 ] || { log "must run as root"; exit 1; }
   if ! command -v dockerd >/dev/null; then
     log "installing Debian's docker.io (its services are not started: policy-rc.d)"
@@ -43,7 +53,7 @@ start() {
   # The daemon inherits no descriptor but its log (not a caller's flock).
   (
     for fd in /proc/self/fd/*; do fd="${fd##*/}"; [ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-" 2>/dev/null; done
-    exec setsid dockerd --oom-score-adjust=0 --pidfile "$PIDFILE" >>"$STATE/dockerd.log" 2>&1 </dev/null
+    exec setsid dockerd -H "$ZEROMESH_DOCKER_HOST" --oom-score-adjust=0 --pidfile "$PIDFILE" >>"$STATE/dockerd.log" 2>&1 </dev/null
   ) &
   local i
   for i in $(seq 1 120); do
@@ -55,7 +65,7 @@ start() {
 
 stop() {
   if ! ours_running; then
-    docker info >/dev/null 2>&1 && { log "a Docker engine runs that this script did not start; leaving it"; return 0; }
+    docker info >/dev/null 2>&1 && { log "a Docker engine on $DOCKER_HOST that this script did not start; leaving it"; return 0; }
     log "no dockerd of ours runs"
   else
     local pid; pid="$(cat "$PIDFILE")"

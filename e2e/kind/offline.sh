@@ -23,14 +23,21 @@ finish() {
   local rc=$?
   if [ "${KIND_KEEP:-0}" != 1 ]; then
     "$here/down.sh" || true
-    "$here/docker.sh" stop || true
+    if [ "${own_docker:-false}" = true ]; then "$here/docker.sh" stop || true; fi
   fi
   stamp "done (exit $rc)"
   exit "$rc"
 }
 trap finish EXIT
 "$here/install-kind.sh" >/dev/null
-"$here/docker.sh" start
+# A Docker engine the machine already runs is used as it is; otherwise docker.sh's dockerd, on its
+# own socket (others' `make e2e` keep the local cluster meanwhile), stopped again at the end.
+own_docker=false
+if ! env -u DOCKER_HOST docker info >/dev/null 2>&1; then
+  own_docker=true
+  export DOCKER_HOST=unix:///run/zeromesh-docker.sock
+  "$here/docker.sh" start
+fi
 stamp "docker up"
 export KIND_NODE_IMAGE="$("$here/node/node.sh" "${KIND_LOCAL_NODE_IMAGE:-}")"
 stamp "node image $KIND_NODE_IMAGE"
