@@ -48,12 +48,15 @@ start() {
   for s in $SYSCTLS; do [ -f "/proc/sys/$s" ] && echo "$s $(cat "/proc/sys/$s")" >>"$STATE/sysctls"; done
   # kind bind-mounts /lib/modules into its nodes; docker creates it when missing (this VM has none).
   if [ -e /lib/modules ]; then rm -f "$STATE/no-lib-modules"; else touch "$STATE/no-lib-modules"; fi
+  # Its runc: docker-runc.sh (drops the capabilities this VM's root lacks from each container).
+  install -m 755 "$(dirname "$0")/docker-runc.sh" "$STATE/docker-runc.sh"
   log "starting dockerd (log $STATE/dockerd.log)"
   # This VM refuses oom_score_adj < 0: --oom-score-adjust=0 keeps dockerd from asking.
   # The daemon inherits no descriptor but its log (not a caller's flock).
   (
     for fd in /proc/self/fd/*; do fd="${fd##*/}"; [ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-" 2>/dev/null; done
-    exec setsid dockerd -H "$ZEROMESH_DOCKER_HOST" --oom-score-adjust=0 --pidfile "$PIDFILE" >>"$STATE/dockerd.log" 2>&1 </dev/null
+    exec setsid dockerd -H "$ZEROMESH_DOCKER_HOST" --oom-score-adjust=0 --pidfile "$PIDFILE" \
+      --add-runtime "zeromesh-runc=$STATE/docker-runc.sh" --default-runtime zeromesh-runc >>"$STATE/dockerd.log" 2>&1 </dev/null
   ) &
   local i
   for i in $(seq 1 120); do

@@ -39,7 +39,8 @@ if ! env -u DOCKER_HOST docker info >/dev/null 2>&1; then
   "$here/docker.sh" start
 fi
 stamp "docker up"
-export KIND_NODE_IMAGE="$("$here/node/node.sh" "${KIND_LOCAL_NODE_IMAGE:-}")"
+KIND_NODE_IMAGE="$("$here/node/node.sh" "${KIND_LOCAL_NODE_IMAGE:-}")"
+export KIND_NODE_IMAGE
 stamp "node image $KIND_NODE_IMAGE"
 case "$what" in
   smoke)

@@ -73,7 +73,9 @@ spec:
     - name: client
       image: $BUSYBOX_IMAGE
       imagePullPolicy: Never
-      command: [sh, -c, 'set -e; nslookup kubernetes.default.svc.cluster.local; nslookup web; nslookup web.$NS.svc.cluster.local; test "\$(timeout 10 wget -q -O - http://web/)" = kind-smoke-ok; echo fetched']
+      # busybox's nslookup exits non-zero when any search domain answers NXDOMAIN (look for an answer),
+      # and searches only for names without a dot (hence the FQDN).
+      command: [sh, -c, 'set -e; for n in kubernetes.default.svc.cluster.local web web.$NS.svc.cluster.local; do nslookup \$n | grep "^Address: " || { echo "no address for \$n"; exit 1; }; done; test "\$(timeout 10 wget -q -O - http://web/)" = kind-smoke-ok; echo fetched']
 YAML
 check "DNS resolves Services, a pod reaches another through its Service" \
   kubectl -n "$NS" wait --for=jsonpath='{.status.phase}'=Succeeded pod/client --timeout=120s

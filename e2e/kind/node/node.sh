@@ -73,7 +73,8 @@ while read -r want; do
 done <"$KIND_CACHE/base/kubeadm-images.txt"
 [ -z "$missing" ] || die "kubeadm v$K8S_VERSION wants images this build did not make:$missing"
 docker exec "$cid" pkill containerd || true
-docker exec "$cid" bash -c 'for i in $(seq 1 40); do pgrep -x containerd >/dev/null || exit 0; sleep 0.25; done; exit 1'
+# Gone once it is a zombie at most (the build container's PID 1, sleep, reaps nothing).
+docker exec "$cid" bash -c 'for i in $(seq 1 40); do ps -C containerd -o stat= | grep -qv "^Z" || exit 0; sleep 0.25; done; exit 1'
 docker exec "$cid" rm -rf /tmp/containerd.log /run/containerd
 docker commit \
   --change 'ENTRYPOINT [ "/usr/local/bin/entrypoint", "/sbin/init" ]' \
