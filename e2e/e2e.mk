@@ -53,3 +53,5 @@ e2e-kind-load: broker-image operator-image ## load the broker and operator image
 
 e2e-kind-down: ## delete the kind cluster of the e2e suite
 	@e2e/kind/down.sh
+
+include e2e/kind/kind.mk

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The binaries of the kind node image that the local cluster does not build, from Go modules with
+# the machine's Go: kubeadm (gobuild/kubernetes, the same module and versions as the local
+# cluster's Kubernetes) and CoreDNS (gobuild/coredns), into $KIND_K8S_BIN. The rest (kubelet,
+# kubectl, the control plane, etcd, containerd, CNI plugins, pause) is read from the local
+# cluster's cache ($K8S_BIN, `make cluster-binaries`), never written. Idempotent: with both cached it
+# only checks their versions.
+. "$(dirname "$0")/lib.sh"
+export GOTOOLCHAIN=local GOFLAGS=-mod=readonly CGO_ENABLED=0
+GOBUILD="$LOCAL_CLUSTER/gobuild"
+
+# The -X flags of hack/lib/version.sh, as e2e/local-cluster/build-binaries.sh stamps them.
+k8s_ldflags() {
+  local minor="${K8S_VERSION#*.}" p out="-s -w"
+  minor="${minor%%.*}"
+  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    out="$out -X $p.gitVersion=v$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor"
+    out="$out -X $p.gitTreeState=clean -X $p.buildDate=$K8S_BUILD_DATE"
+  done
+  echo "$out"
+}
+
+build() {
+  local mod="$1" out="$2" pkg="$3" ldflags="$4" start
+  start=$(date +%s)
+  log "building $(basename "$out") ($pkg)"
+  mkdir -p "$(dirname "$out")"
+  (cd "$mod" && nice -n 19 go build -trimpath -ldflags "$ldflags" -o "$out.tmp" "$pkg")
+  mv "$out.tmp" "$out"
+  log "built $(basename "$out") in $(( $(date +%s) - start ))s"
+}
+
+kubeadm_ok() { "$KIND_K8S_BIN/kubeadm" version -o short 2>/dev/null | grep -qx "v$K8S_VERSION"; }
+coredns_ok() { "$KIND_K8S_BIN/coredns" -version 2>/dev/null | grep -q "CoreDNS-$COREDNS_VERSION\$"; }
+
+want="${*:-kubeadm coredns}"
+for b in $want; do
+  case "$b" in
+    kubeadm) kubeadm_ok || build "$GOBUILD/kubernetes" "$KIND_K8S_BIN/kubeadm" k8s.io/kubernetes/cmd/kubeadm "$(k8s_ldflags)"
+             kubeadm_ok || die "kubeadm does not report v$K8S_VERSION" ;;
+    coredns) coredns_ok || build "$GOBUILD/coredns" "$KIND_K8S_BIN/coredns" . "-s -w"
+             coredns_ok || die "coredns does not report $COREDNS_VERSION: $("$KIND_K8S_BIN/coredns" -version 2>&1 | head -1)" ;;
+    *) die "no recipe for $b" ;;
+  esac
+done
+log "kind node binaries ready in $KIND_K8S_BIN ($want)"
+echo "$KIND_K8S_BIN"
