@@ -63,6 +63,34 @@ public final class BenchMain {
             return d.trim();
           });
 
+  /** One pattern and size, as {@code --only} names it: {@code 1x1:100}, {@code 2x2:1024}. */
+  record Case(int producers, int consumers, int size) {
+    static Case parse(String text) {
+      String t = text.trim();
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("([12])x([12]):(100|1024)").matcher(t);
+      if (!m.matches()) {
+        throw new IllegalArgumentException("PxC:SIZE, PxC 1x1 or 2x2, SIZE 100 or 1024");
+      }
+      return new Case(
+          Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)));
+    }
+
+    int[] pattern() {
+      return new int[] {producers, consumers};
+    }
+  }
+
+  static final Flag<List<Case>> ONLY =
+      Flag.list(
+          "only",
+          ",",
+          true,
+          "PxC:SIZE",
+          "patterns and sizes to measure, e.g. 1x1:100,2x2:100 (default 1x1 and 2x2 at 100 and"
+              + " 1024); warm-up passes run over these only",
+          Case::parse);
+
   static final FlagTable FLAGS =
       new FlagTable(
           "make bench BENCH_ARGS=\"[flags]\"",
@@ -77,7 +105,8 @@ public final class BenchMain {
               MAX_SECONDS,
               WINDOW,
               PEERS,
-              DEVICES));
+              DEVICES,
+              ONLY));
 
   private final PrintStream out;
   private final CLoad load;
@@ -88,6 +117,7 @@ public final class BenchMain {
   private final int window;
   private final int peers;
   private final List<String> devices;
+  private final List<Case> cases;
   private final List<String> report = new ArrayList<>();
   private final List<String> rows = new ArrayList<>();
   private final List<Verdict> verdicts = new ArrayList<>();
@@ -107,6 +137,7 @@ public final class BenchMain {
     this.window = v.get(WINDOW);
     this.peers = v.get(PEERS);
     this.devices = devices;
+    this.cases = cases(v);
   }
 
   public static void main(String[] args) throws Exception {
@@ -126,6 +157,24 @@ public final class BenchMain {
   static List<String> devices(FlagTable.Values v) {
     List<String> asked = v.get(DEVICES);
     List<String> all = List.of("queue", "forwarder", "streamer");
+    if (asked == null || asked.isEmpty()) {
+      return all;
+    }
+    return all.stream().filter(asked::contains).toList();
+  }
+
+  /**
+   * The patterns and sizes asked for, in the bench's order (1x1 then 2x2, 100 B then 1 KiB), each
+   * once; all four when none is named.
+   */
+  static List<Case> cases(FlagTable.Values v) {
+    List<Case> asked = v.get(ONLY);
+    List<Case> all = new ArrayList<>();
+    for (int[] pc : PATTERNS) {
+      for (int size : SIZES) {
+        all.add(new Case(pc[0], pc[1], size));
+      }
+    }
     if (asked == null || asked.isEmpty()) {
       return all;
     }
@@ -205,16 +254,12 @@ public final class BenchMain {
         // JIT warm-up of our daemon, not measured: two full runs of every pattern and size (the
         // JVM's compiler threads would otherwise bill their work to the measured rows' CPU).
         for (int pass = 0; pass < 2; pass++) {
-          for (int[] pc : PATTERNS) {
-            for (int size : SIZES) {
-              measure(zmtp, device, size, size >= 1024 ? messages / 2 : messages, pc);
-            }
+          for (Case c : cases) {
+            measure(zmtp, device, c.size(), c.size() >= 1024 ? messages / 2 : messages, c.pattern());
           }
         }
-        for (int[] pc : PATTERNS) {
-          for (int size : SIZES) {
-            row(device, pc, size, zmtp, proxy);
-          }
+        for (Case c : cases) {
+          row(device, c.pattern(), c.size(), zmtp, proxy);
         }
       }
     }
