@@ -1,8 +1,10 @@
 package io.zeromesh.broker.probe;
 
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -73,7 +75,7 @@ public final class ProbeStats {
     ProbePayload p = ProbePayload.decode(payload);
     if (p != null) {
       latency.record(ProbePayload.nowMicros() - p.sentMicros());
-      streams.computeIfAbsent(p.stream(), k -> new Stream()).saw(p.sequence());
+      streams.computeIfAbsent(p.stream(), k -> new Stream()).saw(p.sequence(), p.sentMicros());
     }
   }
 
@@ -173,6 +175,14 @@ public final class ProbeStats {
     json.append(",\"lost\":").append(lost());
     json.append(",\"gaps\":").append(gaps());
     json.append(",\"duplicates\":").append(duplicates());
+    json.append(",\"gapSpans\":[");
+    List<long[]> spans = gapSpans();
+    for (int i = 0; i < spans.size(); i++) {
+      long[] g = spans.get(i);
+      json.append(i == 0 ? "" : ",").append('[').append(g[0]).append(',').append(g[1]);
+      json.append(',').append(g[2]).append(',').append(g[3]).append(']');
+    }
+    json.append(']');
     json.append(",\"msgsPerSec\":").append(String.format(Locale.ROOT, "%.1f", msgsPerSec()));
     json.append(",\"latencyP50Us\":").append(latency.percentile(0.50));
     json.append(",\"latencyP99Us\":").append(latency.percentile(0.99));
@@ -196,17 +206,44 @@ public final class ProbeStats {
     return json.append('}').toString();
   }
 
+  /**
+   * Where each sender's sequence jumped forward (a gap opened), first {@link #MAX_GAP_SPANS}: the
+   * last number before and the first after, and their send times (the sender's clock, microseconds
+   * since the epoch), so a gap can be placed in time: {@code [[before, after, sentBefore,
+   * sentAfter], ...]}. A gap a late arrival filled afterwards still shows here.
+   */
+  public List<long[]> gapSpans() {
+    List<long[]> spans = new ArrayList<>();
+    for (Stream s : streams.values()) {
+      spans.addAll(s.spans);
+    }
+    spans.sort((a, b) -> Long.compare(a[2], b[2]));
+    return spans.size() > MAX_GAP_SPANS ? spans.subList(0, MAX_GAP_SPANS) : spans;
+  }
+
+  static final int MAX_GAP_SPANS = 100;
+
   /** One sender's sequence numbers: the range, and which were seen (a bit each, from 1). */
   private static final class Stream {
     private final BitSet seen = new BitSet();
+    final List<long[]> spans = new ArrayList<>();
+    long lastSeq = -1;
+    long lastMicros;
     private HashSet<Long> beyond; // numbers past the int range, not expected from a probe
     long min = Long.MAX_VALUE;
     long max = Long.MIN_VALUE;
     long distinct;
     long arrivals;
 
-    void saw(long seq) {
+    void saw(long seq, long sentMicros) {
       arrivals++;
+      if (lastSeq >= 0 && seq > lastSeq + 1 && spans.size() < MAX_GAP_SPANS) {
+        spans.add(new long[] {lastSeq, seq, lastMicros, sentMicros});
+      }
+      if (seq > lastSeq) {
+        lastSeq = seq;
+        lastMicros = sentMicros;
+      }
       boolean fresh;
       if (seq >= 0 && seq < Integer.MAX_VALUE) {
         fresh = !seen.get((int) seq);

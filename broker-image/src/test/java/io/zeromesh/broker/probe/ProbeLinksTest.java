@@ -282,7 +282,7 @@ class ProbeLinksTest {
   void duplicatesAreCountedExactlyAndGapsOverDistinctNumbers() {
     ProbeStats sub = new ProbeStats("sub", null);
     for (long seq : new long[] {1, 2, 2, 3, 5, 5, 5, 6}) {
-      sub.received(new ProbePayload(7, seq, ProbePayload.nowMicros()).encode(40), null, true);
+      sub.received(new ProbePayload(7, seq, 1000 * seq).encode(40), null, true);
     }
     sub.received(new ProbePayload(8, 1, ProbePayload.nowMicros()).encode(40), null, true);
     sub.received(new ProbePayload(8, 1, ProbePayload.nowMicros()).encode(40), null, true);
@@ -295,6 +295,12 @@ class ProbeLinksTest {
     ProbeSummary json = ProbeSummary.parse(sub.toJson(true));
     assertEquals(4, json.number("duplicates"));
     assertEquals(1, json.number("gaps"));
+    // The gap placed in time: after 3 (sent at 3000 us), before 5 (5000 us).
+    assertEquals(1, sub.gapSpans().size());
+    assertEquals(
+        List.of(3L, 5L, 3000L, 5000L),
+        java.util.Arrays.stream(sub.gapSpans().get(0)).boxed().toList());
+    assertTrue(json.line().contains("\"gapSpans\":[[3,5,3000,5000]]"), json.line());
   }
 
   /** Waits until the probe is connecting (or connected) to {@code at}: it resolved the name. */
