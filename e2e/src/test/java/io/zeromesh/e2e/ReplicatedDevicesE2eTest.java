@@ -8,6 +8,7 @@ import io.zeromesh.e2e.support.CaseNamespace;
 import io.zeromesh.e2e.support.DeviceReplicas;
 import io.zeromesh.e2e.support.Devices;
 import io.zeromesh.e2e.support.Probe;
+import io.zeromesh.e2e.support.ProbeJobs;
 import io.zeromesh.e2e.support.ProbeResult;
 import io.zeromesh.e2e.support.ProbeRun;
 import io.zeromesh.e2e.support.Probes;
@@ -17,6 +18,7 @@ import io.zeromesh.e2e.support.Workers;
 import io.zeromesh.e2e.support.ZeroMeshE2e;
 import io.zeromesh.e2e.support.ZmqKind;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -101,6 +103,12 @@ class ReplicatedDevicesE2eTest {
         "clients per replica %s: delete %s (%d clients on it)", clientsOn, lost, clientsOnLost);
     DeviceReplicas.Replacement replaced = replicas.replace(lost, DEVICE_BACK);
     Duration restart = replaced.restart();
+    // The workers connect to each replica's own address: they must find the replacement (a new
+    // pod IP under the same name) within the rejoin bound, or the Service sends clients to a
+    // replica without workers.
+    Duration rejoin =
+        replicas.awaitRejoin(
+            lost, replaced.ready(), "zeromesh_connected_peers", BACKEND_PEERS, BROKER_WORKERS);
 
     List<ProbeResult> results = Probes.awaitAll(clients);
     long perClient = RestartBudget.resendBudget(REQUEST_TIMEOUT, NO_RESTART);
@@ -108,11 +116,13 @@ class ReplicatedDevicesE2eTest {
     long resent = results.stream().mapToLong(ProbeResult::resent).sum();
     Map<String, Long> servedBy = answeredByWorkers(results, REQUESTS_PER_CLIENT);
     Step.log(
-        "request-reply across the loss of replica %s (restart %s, not waited for): %d x %d"
-            + " requests, all answered; resent per client %s = %d (budget %d = %d clients on the"
-            + " lost replica x (ceil(%s / %s) + 1)); served per worker %s",
+        "request-reply across the loss of replica %s (restart %s, not waited for; workers back %s"
+            + " after its Ready): %d x %d requests, all answered; resent per client %s = %d"
+            + " (budget %d = %d clients on the lost replica x (ceil(%s / %s) + 1)); served per"
+            + " worker %s",
         lost,
         restart,
+        rejoin,
         CLIENTS,
         REQUESTS_PER_CLIENT,
         results.stream().map(ProbeResult::resent).toList(),
@@ -180,14 +190,8 @@ class ReplicatedDevicesE2eTest {
             i ->
                 ns.probes()
                     .start(
-                        Probe.job("client-" + i, "req")
-                            .endpoint(frontend)
-                            .flag("count", Integer.toString(requests))
-                            .flag("rate", Integer.toString(REQUEST_RATE))
-                            .flag("retries", "30")
-                            .flag("request-timeout-ms", Long.toString(REQUEST_TIMEOUT.toMillis()))
-                            .flag("expect", Integer.toString(requests))
-                            .timeoutSeconds(150)))
+                        ProbeJobs.client(
+                            "client-" + i, frontend, requests, REQUEST_RATE, REQUEST_TIMEOUT, 150)))
         .toList();
   }
 
@@ -208,7 +212,7 @@ class ReplicatedDevicesE2eTest {
   // ---- forwarder ----
 
   private static final int PUBLISHERS = 2;
-  private static final int PER_PUBLISHER = 500;
+  private static final int PER_PUBLISHER = 1000;
   private static final int PUBLISHED = PUBLISHERS * PER_PUBLISHER;
   private static final int PUBLISH_RATE = 25;
   private static final int SERVICE_SUBSCRIBERS = 4;
@@ -260,19 +264,7 @@ class ReplicatedDevicesE2eTest {
         v -> DeviceReplicas.sum(v) >= subscriptions && v.values().stream().allMatch(n -> n >= 1),
         Duration.ofMinutes(3));
 
-    List<ProbeRun> publishers =
-        IntStream.rangeClosed(1, PUBLISHERS)
-            .mapToObj(
-                i ->
-                    ns.probes()
-                        .start(
-                            Probe.job("pub-" + i, "pub")
-                                .endpoint(String.join(",", frontends))
-                                .flag("topic", TOPIC)
-                                .flag("count", Integer.toString(PER_PUBLISHER))
-                                .flag("rate", Integer.toString(PUBLISH_RATE))
-                                .timeoutSeconds(120)))
-            .toList();
+    List<ProbeRun> publishers = startPublishers(frontends, PER_PUBLISHER);
     replicas.awaitValues(
         pods,
         "zeromesh_messages_total",
@@ -290,6 +282,10 @@ class ReplicatedDevicesE2eTest {
         subscribersOn, lost, survivorSubscribers, survivor);
     DeviceReplicas.Replacement replaced = replicas.replace(lost, DEVICE_BACK);
     Duration restart = replaced.restart();
+    // The publishers connect to each replica's own address: back on the replacement in time.
+    Duration rejoin =
+        replicas.awaitRejoin(
+            lost, replaced.ready(), "zeromesh_connected_peers", FRONTEND_PEERS, PUBLISHERS);
 
     for (ProbeResult p : Probes.awaitAll(publishers)) {
       assertEquals(0, p.exitCode(), () -> p + "\n" + p.log());
@@ -300,26 +296,33 @@ class ReplicatedDevicesE2eTest {
     long survivorTookIn =
         Math.round(replicas.metrics(survivor).value("zeromesh_messages_total", FRONTEND_IN));
     long lossBudget = RestartBudget.lossBudget(PUBLISHERS * PUBLISH_RATE, restart);
+    long pinnedBudget = RestartBudget.lossBudget(PUBLISHERS * PUBLISH_RATE, restart.plus(rejoin));
     List<String> lossless = new ArrayList<>();
     for (Map.Entry<String, ProbeResult> e : got.entrySet()) {
       ProbeResult r = e.getValue();
       assertEquals(0, r.exitCode(), () -> r + "\n" + r.log());
+      assertEquals(0, r.duplicates(), () -> "received twice: " + r);
       assertTrue(
           r.received() + r.number("gaps") <= PUBLISHED,
-          () -> "received twice (received + gaps over " + PUBLISHED + " published): " + r);
+          () -> "received more than was published (received + gaps over " + PUBLISHED + "): " + r);
+      // The subscriber of the lost replica's own address waits for the replacement and for its
+      // publishers to find it (restart + rejoin); the others only for the Service (outage).
+      long gapBudget = lost.equals(pinnedTo.get(e.getKey())) ? pinnedBudget : lossBudget;
       assertTrue(
-          r.number("gaps") <= lossBudget,
-          () -> "missed more than the loss budget " + lossBudget + ": " + r);
+          r.number("gaps") <= gapBudget,
+          () -> "missed more than the loss budget " + gapBudget + ": " + r);
       if (r.received() == survivorTookIn && r.number("gaps") == 0) {
         lossless.add(e.getKey());
       }
     }
     Step.log(
-        "pub-sub across the loss of replica %s (restart %s): %d published, %d taken in by the"
-            + " survivor %s; per subscriber received/gaps %s; %d with all of the survivor's"
-            + " messages %s (%d subscribers were on it); loss budget %d = ceil(%d/s x %s)",
+        "pub-sub across the loss of replica %s (restart %s, publishers back %s after its Ready):"
+            + " %d published, %d taken in by the survivor %s; per subscriber received/gaps %s; %d"
+            + " with all of the survivor's messages %s (%d subscribers were on it); loss budget %d"
+            + " = ceil(%d/s x %s); none twice",
         lost,
         restart,
+        rejoin,
         PUBLISHED,
         survivorTookIn,
         survivor,
@@ -359,23 +362,20 @@ class ReplicatedDevicesE2eTest {
                 + " subscribers were on it: "
                 + got.values());
     // Missed at the end too (no gap shows for messages that never came after the last one): at
-    // most the outage's worth beyond what the survivor itself missed when publishing began. Not
-    // bounded here: the subscriber of the lost replica's own address, which can only wait for the
-    // replacement (e2e/README.md, replicated devices: JeroMQ peers of a replica's address reach
-    // its replacement only after about two minutes).
+    // most the outage's worth beyond what the survivor itself missed when publishing began; the
+    // subscriber of the lost replica's own address can only wait for the replacement, and its
+    // publishers to find it: the restart and the rejoin.
     long shortfall = PUBLISHED - survivorTookIn;
     for (Map.Entry<String, ProbeResult> e : got.entrySet()) {
-      if (lost.equals(pinnedTo.get(e.getKey()))) {
-        continue;
-      }
       ProbeResult r = e.getValue();
+      long allowed = lost.equals(pinnedTo.get(e.getKey())) ? pinnedBudget : lossBudget;
       assertTrue(
-          PUBLISHED - r.received() <= lossBudget + shortfall,
+          PUBLISHED - r.received() <= allowed + shortfall,
           () ->
               "missed "
                   + (PUBLISHED - r.received())
                   + ", over the loss budget "
-                  + lossBudget
+                  + allowed
                   + " + the survivor's start-up shortfall "
                   + shortfall
                   + ": "
@@ -384,13 +384,24 @@ class ReplicatedDevicesE2eTest {
   }
 
   private ProbeRun startSubscriber(String name, String endpoint, int prefixLength) {
+    return startSubscriber(name, endpoint, prefixLength, 130);
+  }
+
+  private ProbeRun startSubscriber(String name, String endpoint, int prefixLength, int timeoutS) {
     return ns.probes()
-        .start(
-            Probe.job(name, "sub")
-                .endpoint(endpoint)
-                .flag("topic", TOPIC.substring(0, prefixLength))
-                // No --count or --expect: it listens to the end, so a surplus would show.
-                .timeoutSeconds(100));
+        .start(ProbeJobs.subscriber(name, endpoint, TOPIC.substring(0, prefixLength), timeoutS));
+  }
+
+  /** {@link #PUBLISHERS} publishers connected to every replica's frontend. */
+  private List<ProbeRun> startPublishers(List<String> frontends, int count) {
+    return IntStream.rangeClosed(1, PUBLISHERS)
+        .mapToObj(
+            i ->
+                ns.probes()
+                    .start(
+                        ProbeJobs.publisher(
+                            "pub-" + i, frontends, TOPIC, count, PUBLISH_RATE, 150)))
+        .toList();
   }
 
   // ---- streamer ----
@@ -508,12 +519,302 @@ class ReplicatedDevicesE2eTest {
         out);
     assertEquals(in.get(survivor), out.get(survivor), () -> "survivor in vs out: " + in + out);
     assertEquals(in.get(lost), out.get(lost), () -> "replaced replica in vs out: " + in + out);
+    assertEquals(0, collected.duplicates(), () -> "tasks at the sink twice: " + collected);
     assertTrue(
         collected.received() + collected.number("gaps") <= TASKS,
-        () -> "tasks at the sink twice (received + gaps over " + TASKS + "): " + collected);
+        () ->
+            "more at the sink than was pushed (received + gaps over " + TASKS + "): " + collected);
     assertTrue(
         lostTasks <= budget,
         () -> lostTasks + " tasks lost, over the budget of " + budget + ": " + collected);
+  }
+
+  // ---- rolling changes ----
+
+  /** A change of the device pods' annotations: the StatefulSet rolls them one at a time. */
+  private static final Map<String, Object> ROLLING_CHANGE =
+      Map.of("annotations", Map.of("e2e.zeromesh.io/rolled", "once"));
+
+  private static final int ROLL_REQUESTS_PER_CLIENT = 900;
+
+  /**
+   * A spec change that rolls both replicas of a broker (the StatefulSet replaces the highest
+   * ordinal first and the next only once that one is Ready again) while 3 clients send 900 requests
+   * each at 15/s through the Service. Every request is answered; the workers (connected to each
+   * replica's own address) find each replacement within {@link RestartBudget#REJOIN} of its Ready;
+   * and the resends stay within what the measured roll allows: a client on a replica that goes
+   * resends its request in flight until the Service routes it to a replica with workers, at most
+   * {@code ceil((3.1 s + rejoin) / 2.5 s) + 1} times per replica, counted for every client.
+   */
+  @Test
+  void rollingChangeOfAReplicatedBrokerAnswersEveryRequestWithinTheResendBudget() {
+    String frontend = createReplicatedBroker("rr");
+    DeviceReplicas replicas = new DeviceReplicas(ns, ZmqKind.BROKER, "rr");
+    List<String> pods = replicas.awaitReady(REPLICAS, Duration.ofMinutes(2));
+    Set<String> workers = awaitBrokerWorkersOnEveryReplica(replicas, "rr", pods);
+    Instant trafficFrom = Instant.now();
+    List<ProbeRun> clients = startClients(frontend, ROLL_REQUESTS_PER_CLIENT);
+    replicas.awaitValues(
+        pods,
+        "zeromesh_messages_total",
+        FRONTEND_IN,
+        ">= " + 20 * CLIENTS + " in all (traffic flowing)",
+        v -> DeviceReplicas.sum(v) >= 20 * CLIENTS,
+        Duration.ofMinutes(2));
+    Map<String, String> before = replicas.uids(pods);
+    Instant changed = Instant.now();
+    ns.devices().patchSpec(ZmqKind.BROKER, "rr", ROLLING_CHANGE);
+    List<DeviceReplicas.Rolled> rolled =
+        replicas.awaitRolled(
+            before,
+            changed,
+            "zeromesh_connected_peers",
+            BACKEND_PEERS,
+            BROKER_WORKERS,
+            Duration.ofMinutes(3));
+    Instant rollDone = Instant.now();
+
+    List<ProbeResult> results = Probes.awaitAll(clients);
+    Map<String, Long> servedBy = answeredByWorkers(results, ROLL_REQUESTS_PER_CLIENT);
+    long perClient = 0;
+    for (DeviceReplicas.Rolled r : rolled) {
+      perClient += RestartBudget.resendBudget(REQUEST_TIMEOUT, r.rejoin());
+    }
+    long budget = CLIENTS * perClient;
+    long resent = results.stream().mapToLong(ProbeResult::resent).sum();
+    Duration traffic = Duration.ofMillis(1000L * ROLL_REQUESTS_PER_CLIENT / REQUEST_RATE);
+    Step.log(
+        "request-reply across a rolling change of %s (change %s, done %s, %s after the change): %s;"
+            + " %d x %d requests, all answered; resent per client %s = %d (budget %d = %d clients"
+            + " x sum over the replicas of (ceil((3.1 s + rejoin) / %s) + 1)); latency max per"
+            + " client %s us; served per worker %s",
+        pods,
+        changed,
+        rollDone,
+        Duration.between(changed, rollDone),
+        rolled,
+        CLIENTS,
+        ROLL_REQUESTS_PER_CLIENT,
+        results.stream().map(ProbeResult::resent).toList(),
+        resent,
+        budget,
+        CLIENTS,
+        REQUEST_TIMEOUT,
+        results.stream().map(r -> r.number("latencyMaxUs")).toList(),
+        servedBy);
+    assertTrue(
+        rollDone.isBefore(trafficFrom.plus(traffic)),
+        () ->
+            "the roll ended "
+                + rollDone
+                + ", after the clients' traffic ("
+                + traffic
+                + " from "
+                + trafficFrom
+                + "): not a change under traffic");
+    for (DeviceReplicas.Rolled r : rolled) {
+      assertTrue(
+          r.rejoin().compareTo(RestartBudget.REJOIN) <= 0,
+          () ->
+              "workers back on "
+                  + r.pod()
+                  + " "
+                  + r.rejoin()
+                  + " after its Ready, over "
+                  + RestartBudget.REJOIN);
+    }
+    assertTrue(
+        resent <= budget,
+        () -> "resent " + resent + " requests, over the budget of " + budget + ": " + results);
+    assertEquals(workers, servedBy.keySet(), "responders vs worker pods");
+  }
+
+  private static final int ROLL_PER_PUBLISHER = 1500;
+  private static final int ROLL_PUBLISHED = PUBLISHERS * ROLL_PER_PUBLISHER;
+
+  /**
+   * A spec change that rolls both replicas of a forwarder while 2 publishers (connected to each
+   * replica's own frontend) publish 1,500 messages each at 25/s; a subscriber on each replica's own
+   * backend and 4 through the Service. The publishers find each replacement within {@link
+   * RestartBudget#REJOIN} of its Ready. Every gap a subscriber saw (placed in time by the send
+   * times around it) lies in the outage of a replica it was on: from the replica's going to its
+   * publishers' return plus the rejoin bound. So the subscriber on the replica not yet rolled loses
+   * nothing while the other rolls, and the one on the replica rolled first loses nothing once it is
+   * back, also while the second rolls. Nobody gets a message twice.
+   */
+  @Test
+  void rollingChangeOfAReplicatedForwarderCostsTheReplicaNotYetRolledNothingAndNobodyADuplicate() {
+    ns.devices().create(ZmqKind.FORWARDER, "rollfeed", Map.of("deviceReplicas", REPLICAS));
+    GenericKubernetesResource feed =
+        ns.devices().awaitReady(ZmqKind.FORWARDER, "rollfeed", Duration.ofMinutes(3));
+    String backend = Devices.backendEndpoint(feed);
+    List<String> frontends = Devices.frontendReplicaEndpoints(feed);
+    List<String> backends = Devices.backendReplicaEndpoints(feed);
+    DeviceReplicas replicas = new DeviceReplicas(ns, ZmqKind.FORWARDER, "rollfeed");
+    List<String> pods = replicas.awaitReady(REPLICAS, Duration.ofMinutes(2));
+    assertEquals(REPLICAS, frontends.size(), () -> "frontendReplicas " + frontends);
+    assertEquals(REPLICAS, backends.size(), () -> "backendReplicas " + backends);
+
+    Map<String, ProbeRun> subscribers = new LinkedHashMap<>();
+    Map<String, String> pinnedTo = new LinkedHashMap<>();
+    for (String replicaBackend : backends) {
+      String pod = DeviceReplicas.podOf(replicaBackend, pods);
+      String probe = "sub-on-" + pod.substring(pod.lastIndexOf('-') + 1);
+      pinnedTo.put(probe, pod);
+      subscribers.put(probe, startSubscriber(probe, replicaBackend, subscribers.size() + 1, 170));
+    }
+    for (int i = 1; i <= SERVICE_SUBSCRIBERS; i++) {
+      subscribers.put(
+          "sub-" + i, startSubscriber("sub-" + i, backend, subscribers.size() + 1, 170));
+    }
+    int subscriptions = subscribers.size();
+    replicas.awaitValues(
+        pods,
+        "zeromesh_subscriptions",
+        Map.of(),
+        "== " + subscriptions + " in all, >= 1 on each",
+        v -> DeviceReplicas.sum(v) >= subscriptions && v.values().stream().allMatch(n -> n >= 1),
+        Duration.ofMinutes(3));
+    Instant trafficFrom = Instant.now();
+    List<ProbeRun> publishers = startPublishers(frontends, ROLL_PER_PUBLISHER);
+    replicas.awaitValues(
+        pods,
+        "zeromesh_messages_total",
+        FRONTEND_IN,
+        ">= 150 on each (traffic flowing)",
+        v -> v.values().stream().allMatch(n -> n >= 150),
+        Duration.ofMinutes(2));
+    Map<String, String> before = replicas.uids(pods);
+    Instant changed = Instant.now();
+    ns.devices().patchSpec(ZmqKind.FORWARDER, "rollfeed", ROLLING_CHANGE);
+    List<DeviceReplicas.Rolled> rolled =
+        replicas.awaitRolled(
+            before,
+            changed,
+            "zeromesh_connected_peers",
+            FRONTEND_PEERS,
+            PUBLISHERS,
+            Duration.ofMinutes(3));
+    Instant rollDone = Instant.now();
+
+    for (ProbeResult p : Probes.awaitAll(publishers)) {
+      assertEquals(0, p.exitCode(), () -> p + "\n" + p.log());
+      assertEquals(ROLL_PER_PUBLISHER, p.sent(), () -> "publisher: " + p);
+    }
+    Map<String, ProbeResult> got = new LinkedHashMap<>();
+    subscribers.forEach((probe, run) -> got.put(probe, run.awaitResult()));
+
+    // Each replica's outage: from its going (a second early: whole-second timestamps) to its
+    // publishers' return plus the rejoin bound (a subscriber of it may come back a little later).
+    Map<String, Instant[]> outage = new LinkedHashMap<>();
+    for (DeviceReplicas.Rolled r : rolled) {
+      outage.put(
+          r.pod(),
+          new Instant[] {
+            r.went().minus(RestartBudget.TIMESTAMP_RESOLUTION), r.back().plus(RestartBudget.REJOIN)
+          });
+    }
+    int rate = PUBLISHERS * PUBLISH_RATE;
+    Map<String, String> perSubscriber = new TreeMap<>();
+    List<String> problems = new ArrayList<>();
+    for (Map.Entry<String, ProbeResult> e : got.entrySet()) {
+      String probe = e.getKey();
+      ProbeResult r = e.getValue();
+      assertEquals(0, r.exitCode(), () -> r + "\n" + r.log());
+      // The outages this subscriber may have lost in: its own replica's, or any for one that
+      // connected through the Service (it moves to another replica when its own goes).
+      List<String> mayLoseIn =
+          pinnedTo.containsKey(probe) ? List.of(pinnedTo.get(probe)) : List.copyOf(outage.keySet());
+      List<String> spans = new ArrayList<>();
+      for (long[] g : r.gapSpans()) {
+        Instant after = micros(g[2]);
+        Instant upTo = micros(g[3]);
+        String span = (g[1] - g[0] - 1) + " missed between " + after + " and " + upTo;
+        spans.add(span);
+        boolean inAnOutage =
+            mayLoseIn.stream()
+                .map(outage::get)
+                .anyMatch(w -> !after.isBefore(w[0]) && !upTo.isAfter(w[1]));
+        if (!inAnOutage) {
+          problems.add(
+              probe
+                  + ": "
+                  + span
+                  + ", outside the outages of "
+                  + mayLoseIn
+                  + " "
+                  + windows(outage));
+        }
+      }
+      if (r.duplicates() != 0) {
+        problems.add(probe + ": " + r.duplicates() + " received twice");
+      }
+      if (r.received() + r.number("gaps") > ROLL_PUBLISHED) {
+        problems.add(probe + ": received + gaps over the " + ROLL_PUBLISHED + " published: " + r);
+      }
+      // Not in a gap: missed before the first message (a subscription reaching a replica a moment
+      // after the publishers began) or after the last; at most a second's worth.
+      long unplaced = ROLL_PUBLISHED - r.received() - r.number("gaps");
+      if (unplaced > rate) {
+        problems.add(probe + ": " + unplaced + " missed outside any gap (over " + rate + ")");
+      }
+      perSubscriber.put(
+          probe,
+          r.received()
+              + " received, "
+              + r.number("gaps")
+              + " gaps "
+              + spans
+              + ", "
+              + r.duplicates()
+              + " twice"
+              + (pinnedTo.containsKey(probe) ? " (on " + pinnedTo.get(probe) + ")" : ""));
+    }
+    Duration traffic = Duration.ofMillis(1000L * ROLL_PER_PUBLISHER / PUBLISH_RATE);
+    Step.log(
+        "pub-sub across a rolling change of %s (change %s, done %s, %s after the change): %s;"
+            + " outages %s; %d published; per subscriber %s",
+        pods,
+        changed,
+        rollDone,
+        Duration.between(changed, rollDone),
+        rolled,
+        windows(outage),
+        ROLL_PUBLISHED,
+        perSubscriber);
+    assertTrue(
+        rollDone.isBefore(trafficFrom.plus(traffic)),
+        () ->
+            "the roll ended "
+                + rollDone
+                + ", after the publishing ("
+                + traffic
+                + " from "
+                + trafficFrom
+                + "): not a change under traffic");
+    for (DeviceReplicas.Rolled r : rolled) {
+      assertTrue(
+          r.rejoin().compareTo(RestartBudget.REJOIN) <= 0,
+          () ->
+              "publishers back on "
+                  + r.pod()
+                  + " "
+                  + r.rejoin()
+                  + " after its Ready, over "
+                  + RestartBudget.REJOIN);
+    }
+    assertTrue(problems.isEmpty(), () -> String.join("\n", problems) + "\n" + perSubscriber);
+  }
+
+  private static Instant micros(long epochMicros) {
+    return Instant.ofEpochSecond(epochMicros / 1_000_000, (epochMicros % 1_000_000) * 1000);
+  }
+
+  private static String windows(Map<String, Instant[]> outage) {
+    StringBuilder b = new StringBuilder();
+    outage.forEach(
+        (pod, w) -> b.append(pod).append(' ').append(w[0]).append("..").append(w[1]).append(' '));
+    return b.toString().trim();
   }
 
   /** The replica with the most connected peers (of the later replica on a tie). */

@@ -9,6 +9,7 @@ import io.zeromesh.e2e.support.CaseNamespace;
 import io.zeromesh.e2e.support.DeviceMetrics;
 import io.zeromesh.e2e.support.Devices;
 import io.zeromesh.e2e.support.Probe;
+import io.zeromesh.e2e.support.ProbeJobs;
 import io.zeromesh.e2e.support.ProbeResult;
 import io.zeromesh.e2e.support.ProbeRun;
 import io.zeromesh.e2e.support.RestartBudget;
@@ -75,14 +76,7 @@ class ResilienceE2eTest {
     ProbeRun client =
         ns.probes()
             .start(
-                Probe.job("client", "req")
-                    .endpoint(frontend)
-                    .flag("count", Integer.toString(requests))
-                    .flag("rate", Integer.toString(REQUEST_RATE))
-                    .flag("retries", "30")
-                    .flag("request-timeout-ms", Long.toString(REQUEST_TIMEOUT.toMillis()))
-                    .flag("expect", Integer.toString(requests))
-                    .timeoutSeconds(150));
+                ProbeJobs.client("client", frontend, requests, REQUEST_RATE, REQUEST_TIMEOUT, 150));
     metrics.await(
         "zeromesh_messages_total",
         Map.of("socket", "frontend", "direction", "in"),

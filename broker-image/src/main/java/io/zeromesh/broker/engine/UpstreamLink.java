@@ -24,12 +24,21 @@ import java.util.concurrent.TimeUnit;
  * that joins the frontend like a publisher once its handshake completes, and reconnects (also when
  * the host does not resolve yet) until the device stops. With fixed prefixes it subscribes to those
  * only, else to whatever the downstream subscribers hold.
+ *
+ * <p>Every connect resolves the host again ({@code Bootstrap.connect(host, port)} hands Netty an
+ * unresolved address; the JVM's cache is 5 s in the image, {@code -Dsun.net.inetaddr.ttl=5}), and a
+ * connect pending longer than {@link #CONNECT_TIMEOUT_MS} fails and is retried: an upstream whose
+ * pod was replaced has a new IP under the same name, and a SYN to the old one would otherwise wait
+ * for the kernel's retries (about 127 s), as libzmq's {@code ZMQ_CONNECT_TIMEOUT} avoids.
  */
 final class UpstreamLink {
   static final long RETRY_MS = 1000;
 
   /** libzmq-style handshake bound for the connections we open (JeroMQ peers may stall). */
   static final long HANDSHAKE_MS = 3000;
+
+  /** A connect not done by then fails and is retried, to a fresh resolution of the host. */
+  static final int CONNECT_TIMEOUT_MS = 3000;
 
   private final DeviceConfig.Upstream upstream;
   private final Bootstrap bootstrap;
@@ -74,7 +83,7 @@ final class UpstreamLink {
             .channel(transport.clientChannel())
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.SO_KEEPALIVE, core.config.tcpKeepalive)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS)
             .handler(
                 new ChannelInitializer<Channel>() {
                   @Override
@@ -115,7 +124,12 @@ final class UpstreamLink {
             retry(String.valueOf(done.cause()));
             return;
           }
-          log.info("upstream_connected", "upstream", upstream.endpoint());
+          log.info(
+              "upstream_connected",
+              "upstream",
+              upstream.endpoint(),
+              "address",
+              String.valueOf(f.channel().remoteAddress()));
           f.channel().closeFuture().addListener(closed -> retry("connection closed"));
         });
   }

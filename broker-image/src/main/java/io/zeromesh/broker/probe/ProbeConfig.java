@@ -30,7 +30,8 @@ public record ProbeConfig(
     int retries,
     long requestTimeoutMs,
     String identity,
-    int handshakeIvlMs) {
+    int handshakeIvlMs,
+    int connectTimeoutMs) {
 
   /** The probe's CURVE client keys: the server's public key and the probe's own pair (Z85). */
   public record CurveClient(String serverKey, String publicKey, String secretKey) {}
@@ -46,6 +47,14 @@ public record ProbeConfig(
    * with JeroMQ's 30 s default that costs 30 s, with this a few.
    */
   static final int DEFAULT_HANDSHAKE_IVL_MS = 3000;
+
+  /**
+   * A tcp endpoint not connected for this long (a connect pending, or refused over and over) is
+   * connected again to a fresh resolution of its name ({@link ProbeLinks}): a connect to a vanished
+   * pod IP would otherwise wait for the kernel's SYN retries (about 127 s), JeroMQ 0.6.0 having no
+   * ZMQ_CONNECT_TIMEOUT.
+   */
+  static final int DEFAULT_CONNECT_TIMEOUT_MS = 3000;
 
   private static final Pattern ENDPOINT =
       Pattern.compile("(tcp://(\\[[0-9A-Fa-f:.]+\\]|[^:/\\s]+):(\\d{1,5}|\\*)|ipc://\\S+)");
@@ -154,6 +163,14 @@ public record ProbeConfig(
           0,
           3_600_000,
           "a connection whose ZMTP handshake takes longer is dropped and retried (0 = never)");
+  static final Flag<Integer> CONNECT_TIMEOUT_MS =
+      Flag.integer(
+          "connect-timeout-ms",
+          DEFAULT_CONNECT_TIMEOUT_MS,
+          0,
+          3_600_000,
+          "a tcp endpoint not connected for this long is connected again to a fresh resolution"
+              + " of its name (0 = leave a pending connect to the kernel)");
 
   private static final FlagTable FLAGS =
       new FlagTable(
@@ -176,7 +193,8 @@ public record ProbeConfig(
               RETRIES,
               REQUEST_TIMEOUT_MS,
               IDENTITY,
-              HANDSHAKE_IVL_MS));
+              HANDSHAKE_IVL_MS,
+              CONNECT_TIMEOUT_MS));
 
   /** The probe's {@code --help} text. */
   /** The probe's flags (docs/contracts.md, probe). */
@@ -266,7 +284,8 @@ public record ProbeConfig(
         retries,
         requestTimeout,
         identity,
-        flags.get(HANDSHAKE_IVL_MS));
+        flags.get(HANDSHAKE_IVL_MS),
+        flags.get(CONNECT_TIMEOUT_MS));
   }
 
   /** Whether {@code --help} was asked for, whatever else is on the line. */

@@ -22,6 +22,7 @@ public final class ProbeMain {
       System.out.print(ProbeConfig.help());
       return 0;
     }
+    JvmDns.shortTtl();
     ProbeConfig cfg = ProbeConfig.parse(args, env);
     AtomicBoolean stop = new AtomicBoolean();
     CountDownLatch reported = new CountDownLatch(1);
@@ -52,8 +53,18 @@ public final class ProbeMain {
 
   /** Runs a parsed probe: prints the summary on {@code out}, diagnostics on {@code err}. */
   public static int run(ProbeConfig cfg, AtomicBoolean stop, PrintStream out, PrintStream err) {
+    return run(cfg, stop, out, err, ProbeLinks.Resolver.SYSTEM);
+  }
+
+  /** As {@link #run(ProbeConfig, AtomicBoolean, PrintStream, PrintStream)}, names resolved so. */
+  static int run(
+      ProbeConfig cfg,
+      AtomicBoolean stop,
+      PrintStream out,
+      PrintStream err,
+      ProbeLinks.Resolver resolver) {
     ProbeStats stats = new ProbeStats(cfg.mode().label(), cfg.identity());
-    ProbeRunner runner = new ProbeRunner(cfg, stats, stop, err);
+    ProbeRunner runner = new ProbeRunner(cfg, stats, stop, err, resolver);
     err.println(
         "probe "
             + cfg.mode().label()

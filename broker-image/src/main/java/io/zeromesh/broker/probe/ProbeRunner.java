@@ -5,7 +5,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -33,9 +35,26 @@ final class ProbeRunner {
   private final long deadlineNanos;
   private final long stream = new SecureRandom().nextLong() & Long.MAX_VALUE;
   private final byte[] identityFrame;
+  private final ProbeLinks.Resolver resolver;
+
+  /** The connecting sockets' endpoints, kept current on every slice ({@link #tick}). */
+  private final Map<Socket, ProbeLinks> links = new IdentityHashMap<>();
+
+  /** Endpoints whose name never resolved while their socket was open: the run failed. */
+  private final java.util.Set<String> unresolved = new java.util.TreeSet<>();
 
   ProbeRunner(ProbeConfig cfg, ProbeStats stats, AtomicBoolean stop, PrintStream log) {
+    this(cfg, stats, stop, log, ProbeLinks.Resolver.SYSTEM);
+  }
+
+  ProbeRunner(
+      ProbeConfig cfg,
+      ProbeStats stats,
+      AtomicBoolean stop,
+      PrintStream log,
+      ProbeLinks.Resolver resolver) {
     this.cfg = cfg;
+    this.resolver = resolver;
     this.stats = stats;
     this.stop = stop;
     this.log = log;
@@ -58,6 +77,11 @@ final class ProbeRunner {
       case WORKER -> work(ctx);
       default -> throw new IllegalStateException(cfg.mode().toString());
     }
+    for (ProbeLinks l : List.copyOf(links.values())) {
+      // sockets a role left to the context (a publisher that never got a subscription)
+      stats.reconnected(l.moves());
+      unresolved.addAll(l.neverResolved());
+    }
     stats.finish();
     return expectationMet();
   }
@@ -66,6 +90,9 @@ final class ProbeRunner {
   String shortfall() {
     if (expectationMet()) {
       return null;
+    }
+    if (!unresolved.isEmpty()) {
+      return String.join(",", unresolved) + " never resolved before the probe stopped";
     }
     if (cfg.expect() > 0) {
       return "expected at least " + cfg.expect() + " " + noun() + ", got " + stats.received();
@@ -84,6 +111,9 @@ final class ProbeRunner {
   }
 
   private boolean expectationMet() {
+    if (!unresolved.isEmpty()) {
+      return false;
+    }
     if (cfg.expect() > 0) {
       return stats.received() >= cfg.expect();
     }
@@ -100,6 +130,15 @@ final class ProbeRunner {
 
   private boolean done() {
     return stop.get() || System.nanoTime() - deadlineNanos >= 0;
+  }
+
+  /**
+   * Between two blocking calls of at most a slice: keeps every connecting socket's links current.
+   */
+  private void tick() {
+    for (ProbeLinks l : links.values()) {
+      l.maintain();
+    }
   }
 
   private long remainingMs() {
@@ -119,6 +158,7 @@ final class ProbeRunner {
     log.println("probe pub: waiting for a subscription on " + String.join(",", cfg.endpoints()));
     boolean subscribed = false;
     while (!subscribed && !done()) {
+      tick();
       subscribed = pub.recv(0) != null;
     }
     if (!subscribed) {
@@ -149,6 +189,11 @@ final class ProbeRunner {
         return;
       }
       stats.sent(true);
+      if (seq == 1) {
+        // The schedule starts when the first message is out: a push waits for its first
+        // connection (immediate off), and must not then burst to catch up with the wait.
+        start = System.nanoTime();
+      }
       if (drainSubscriptions && (seq & 1023) == 0) {
         while (socket.recv(ZMQ.DONTWAIT) != null) {
           // (un)subscriptions: only their arrival mattered
@@ -159,6 +204,7 @@ final class ProbeRunner {
 
   private boolean paceTo(long targetNanos) {
     while (!done()) {
+      tick();
       long wait = targetNanos - System.nanoTime();
       if (wait <= 0) {
         return true;
@@ -170,7 +216,7 @@ final class ProbeRunner {
 
   private void closeFlushing(ZContext ctx, Socket socket) {
     ctx.setLinger((int) Math.min(FLUSH_MS, stop.get() ? 0 : remainingMs()));
-    ctx.destroySocket(socket);
+    destroy(ctx, socket);
   }
 
   /** REQ with the lazy pirate pattern: on a timeout a fresh socket resends the same request. */
@@ -205,7 +251,7 @@ final class ProbeRunner {
         }
         // No reply in time: this REQ socket waits for a reply forever, so replace it.
         ctx.setLinger(0);
-        ctx.destroySocket(req);
+        destroy(ctx, req);
         req = open(ctx, SocketType.REQ, cfg.endpoints(), cfg.bind());
         if (attempt < cfg.retries() && !done()) {
           log.println("probe req: no reply to request " + seq + ", retrying");
@@ -217,7 +263,7 @@ final class ProbeRunner {
       }
     }
     ctx.setLinger(0);
-    ctx.destroySocket(req);
+    destroy(ctx, req);
   }
 
   /** The reply to request {@code seq}, or null after the request timeout (or stop, deadline). */
@@ -256,7 +302,7 @@ final class ProbeRunner {
       stats.received(frames.get(frames.size() - 1), peer, true);
     }
     ctx.setLinger(0);
-    ctx.destroySocket(socket);
+    destroy(ctx, socket);
   }
 
   private void reply(ZContext ctx) {
@@ -292,7 +338,7 @@ final class ProbeRunner {
       stats.sent(false);
     }
     ctx.setLinger(0);
-    ctx.destroySocket(in);
+    destroy(ctx, in);
     closeFlushing(ctx, out);
   }
 
@@ -313,6 +359,12 @@ final class ProbeRunner {
     socket.setSendTimeOut(SLICE_MS);
     if (!bind) {
       socket.setHandshakeIvl(cfg.handshakeIvlMs());
+      if (type == SocketType.REQ || type == SocketType.PUSH) {
+        // Round robin over connected peers only: nothing is queued for an endpoint whose connect
+        // is pending, so connecting it again (ProbeLinks) drops nothing, and no message waits in
+        // a pipe to a peer that is gone (JeroMQ's "immediate" is libzmq's ZMQ_IMMEDIATE inverted).
+        socket.setImmediate(false);
+      }
     }
     if (cfg.curve() != null) {
       socket.setCurveServerKey(ZMQ.Curve.z85Decode(cfg.curve().serverKey()));
@@ -327,45 +379,44 @@ final class ProbeRunner {
         socket.subscribe(topic.getBytes(StandardCharsets.UTF_8));
       }
     }
+    if (!bind) {
+      try {
+        links.put(
+            socket,
+            new ProbeLinks(
+                ctx,
+                socket,
+                endpoints,
+                resolver,
+                cfg.connectTimeoutMs(),
+                System::nanoTime,
+                log,
+                cfg.mode().label()));
+      } catch (ZMQException | IllegalArgumentException e) {
+        throw new ProbeFailure(
+            "cannot connect to " + String.join(",", endpoints) + ": " + e.getMessage(), e);
+      }
+      return socket;
+    }
     for (String endpoint : endpoints) {
       try {
-        if (bind) {
-          socket.bind(endpoint);
-        } else {
-          connectResolving(socket, endpoint);
-        }
+        socket.bind(endpoint);
       } catch (ZMQException e) {
-        throw new ProbeFailure(
-            (bind ? "cannot bind " : "cannot connect to ") + endpoint + ": " + e.getMessage(), e);
+        throw new ProbeFailure("cannot bind " + endpoint + ": " + e.getMessage(), e);
       }
     }
     return socket;
   }
 
-  /**
-   * Connects, waiting for the host name to resolve: a Service's DNS name can appear a little after
-   * the pod that uses it starts. libzmq retries resolution in the background; JeroMQ fails the
-   * connect at once, so the retry is here, with backoff, until the probe's own deadline or stop.
-   */
-  private void connectResolving(Socket socket, String endpoint) {
-    long backoffMs = SLICE_MS;
-    boolean said = false;
-    while (true) {
-      try {
-        socket.connect(endpoint);
-        return;
-      } catch (ZMQException e) {
-        if (!(e.getCause() instanceof java.net.UnknownHostException) || done()) {
-          throw e;
-        }
-        if (!said) {
-          log.println("probe: " + endpoint + " does not resolve yet, retrying: " + e.getMessage());
-          said = true;
-        }
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoffMs));
-        backoffMs = Math.min(backoffMs * 2, 2_000);
-      }
+  /** Closes a socket (and its links' monitor). */
+  private void destroy(ZContext ctx, Socket socket) {
+    ProbeLinks l = links.remove(socket);
+    if (l != null) {
+      stats.reconnected(l.moves());
+      unresolved.addAll(l.neverResolved());
+      l.close();
     }
+    ctx.destroySocket(socket);
   }
 
   /** Sends the non-null frames as one message; false when stopped or past the deadline. */
@@ -382,13 +433,15 @@ final class ProbeRunner {
         if (done()) {
           return false;
         }
+        tick();
       }
     }
     return true;
   }
 
   /** Every frame of the next message, or null when none arrived within a slice. */
-  private static List<byte[]> receiveFrames(Socket socket) {
+  private List<byte[]> receiveFrames(Socket socket) {
+    tick();
     byte[] first = socket.recv(0);
     if (first == null) {
       return null;

@@ -1,6 +1,10 @@
 package io.zeromesh.broker.probe;
 
+import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -16,13 +20,14 @@ public final class ProbeStats {
   private final LatencyHistogram latency = new LatencyHistogram();
   private final Map<String, Long> peers = new TreeMap<>();
 
-  /** Per sender stream: lowest and highest sequence seen, and how many arrived. */
-  private final Map<Long, long[]> streams = new HashMap<>();
+  /** Per sender stream: the sequence numbers seen, each once. */
+  private final Map<Long, Stream> streams = new HashMap<>();
 
   private long sent;
   private long received;
   private long lostRequests;
   private long resent;
+  private long reconnects;
   private long firstNanos = -1;
   private long lastNanos = -1;
   private long endNanos = -1;
@@ -45,6 +50,11 @@ public final class ProbeStats {
     resent++;
   }
 
+  /** Endpoints connected again by {@link ProbeLinks} (a new address, or a connect timed out). */
+  public void reconnected(long n) {
+    reconnects += n;
+  }
+
   /** A request given up after every retry. */
   public void lostRequest() {
     lostRequests++;
@@ -65,10 +75,7 @@ public final class ProbeStats {
     ProbePayload p = ProbePayload.decode(payload);
     if (p != null) {
       latency.record(ProbePayload.nowMicros() - p.sentMicros());
-      long[] s = streams.computeIfAbsent(p.stream(), k -> new long[] {Long.MAX_VALUE, 0, 0});
-      s[0] = Math.min(s[0], p.sequence());
-      s[1] = Math.max(s[1], p.sequence());
-      s[2]++;
+      streams.computeIfAbsent(p.stream(), k -> new Stream()).saw(p.sequence(), p.sentMicros());
     }
   }
 
@@ -119,10 +126,23 @@ public final class ProbeStats {
    */
   public long gaps() {
     long gaps = 0;
-    for (long[] s : streams.values()) {
-      gaps += Math.max(0, s[1] - s[0] + 1 - s[2]);
+    for (Stream s : streams.values()) {
+      gaps += s.max - s.min + 1 - s.distinct;
     }
     return gaps;
+  }
+
+  /**
+   * Messages that arrived again: every arrival of a sender's sequence number after its first. Exact
+   * (each number seen is remembered), so {@code received = distinct + duplicates} for probe
+   * payloads, and {@link #gaps} counts the distinct numbers missing.
+   */
+  public long duplicates() {
+    long duplicates = 0;
+    for (Stream s : streams.values()) {
+      duplicates += s.arrivals - s.distinct;
+    }
+    return duplicates;
   }
 
   public LatencyHistogram latency() {
@@ -154,6 +174,15 @@ public final class ProbeStats {
     json.append(",\"received\":").append(received);
     json.append(",\"lost\":").append(lost());
     json.append(",\"gaps\":").append(gaps());
+    json.append(",\"duplicates\":").append(duplicates());
+    json.append(",\"gapSpans\":[");
+    List<long[]> spans = gapSpans();
+    for (int i = 0; i < spans.size(); i++) {
+      long[] g = spans.get(i);
+      json.append(i == 0 ? "" : ",").append('[').append(g[0]).append(',').append(g[1]);
+      json.append(',').append(g[2]).append(',').append(g[3]).append(']');
+    }
+    json.append(']');
     json.append(",\"msgsPerSec\":").append(String.format(Locale.ROOT, "%.1f", msgsPerSec()));
     json.append(",\"latencyP50Us\":").append(latency.percentile(0.50));
     json.append(",\"latencyP99Us\":").append(latency.percentile(0.99));
@@ -170,10 +199,67 @@ public final class ProbeStats {
     }
     json.append('}');
     json.append(",\"resent\":").append(resent);
+    json.append(",\"reconnects\":").append(reconnects);
     json.append(",\"identity\":").append(identity == null ? "null" : quote(identity));
     json.append(",\"elapsedMs\":").append((end - startNanos) / 1_000_000);
     json.append(",\"ok\":").append(ok);
     return json.append('}').toString();
+  }
+
+  /**
+   * Where each sender's sequence jumped forward (a gap opened), first {@link #MAX_GAP_SPANS}: the
+   * last number before and the first after, and their send times (the sender's clock, microseconds
+   * since the epoch), so a gap can be placed in time: {@code [[before, after, sentBefore,
+   * sentAfter], ...]}. A gap a late arrival filled afterwards still shows here.
+   */
+  public List<long[]> gapSpans() {
+    List<long[]> spans = new ArrayList<>();
+    for (Stream s : streams.values()) {
+      spans.addAll(s.spans);
+    }
+    spans.sort((a, b) -> Long.compare(a[2], b[2]));
+    return spans.size() > MAX_GAP_SPANS ? spans.subList(0, MAX_GAP_SPANS) : spans;
+  }
+
+  static final int MAX_GAP_SPANS = 100;
+
+  /** One sender's sequence numbers: the range, and which were seen (a bit each, from 1). */
+  private static final class Stream {
+    private final BitSet seen = new BitSet();
+    final List<long[]> spans = new ArrayList<>();
+    long lastSeq = -1;
+    long lastMicros;
+    private HashSet<Long> beyond; // numbers past the int range, not expected from a probe
+    long min = Long.MAX_VALUE;
+    long max = Long.MIN_VALUE;
+    long distinct;
+    long arrivals;
+
+    void saw(long seq, long sentMicros) {
+      arrivals++;
+      if (lastSeq >= 0 && seq > lastSeq + 1 && spans.size() < MAX_GAP_SPANS) {
+        spans.add(new long[] {lastSeq, seq, lastMicros, sentMicros});
+      }
+      if (seq > lastSeq) {
+        lastSeq = seq;
+        lastMicros = sentMicros;
+      }
+      boolean fresh;
+      if (seq >= 0 && seq < Integer.MAX_VALUE) {
+        fresh = !seen.get((int) seq);
+        seen.set((int) seq);
+      } else {
+        if (beyond == null) {
+          beyond = new HashSet<>();
+        }
+        fresh = beyond.add(seq);
+      }
+      if (fresh) {
+        distinct++;
+        min = Math.min(min, seq);
+        max = Math.max(max, seq);
+      }
+    }
   }
 
   static String quote(String s) {

@@ -21,15 +21,22 @@ final class InProcessProbe {
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
   private final CompletableFuture<Integer> exit;
 
-  private InProcessProbe(ProbeConfig config) {
+  private InProcessProbe(ProbeConfig config, ProbeLinks.Resolver resolver) {
     this.config = config;
     PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
     PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-    exit = CompletableFuture.supplyAsync(() -> ProbeMain.run(config, stop, o, e), Runner.POOL);
+    exit =
+        CompletableFuture.supplyAsync(
+            () -> ProbeMain.run(config, stop, o, e, resolver), Runner.POOL);
   }
 
   static InProcessProbe start(String... args) {
-    return new InProcessProbe(ProbeConfig.parse(List.of(args), Map.of()));
+    return start(ProbeLinks.Resolver.SYSTEM, args);
+  }
+
+  /** A probe whose host names resolve through {@code resolver} (a test's name table). */
+  static InProcessProbe start(ProbeLinks.Resolver resolver, String... args) {
+    return new InProcessProbe(ProbeConfig.parse(List.of(args), Map.of()), resolver);
   }
 
   /** Waits for the end (bounded) and returns the exit code. */

@@ -95,6 +95,198 @@ public final class DeviceReplicas {
         .orElseThrow(() -> new AssertionError("no replica of " + pods + " at " + endpoint));
   }
 
+  /**
+   * One replica through a rolling change: when the API server accepted its old pod's deletion
+   * (empty when the old pod was gone before a poll saw it go), its replacement, when that was
+   * Ready, and when its peers were back on it (a poll of the test's clock: an upper bound).
+   */
+  public record Rolled(
+      String pod,
+      Optional<Instant> deletionAccepted,
+      Instant notBefore,
+      Pod replacement,
+      Instant ready,
+      Instant back) {
+    /**
+     * When the replica went, or a time surely before: its deletion when a poll saw it, else the
+     * change (the first) or the previous replica's Ready (the StatefulSet deletes one only after
+     * the one before is Ready again).
+     */
+    public Instant went() {
+      return deletionAccepted.orElse(notBefore);
+    }
+
+    /** From the deletion to the replacement's Ready ({@link RestartBudget#restart}). */
+    public Duration restart() {
+      return RestartBudget.restart(deletionAccepted, replacement);
+    }
+
+    /**
+     * From the replacement's Ready to its peers back on it (whole-second Ready: up to 1 s more).
+     */
+    public Duration rejoin() {
+      Duration d = Duration.between(ready, back);
+      return d.isNegative() ? Duration.ZERO : d;
+    }
+
+    @Override
+    public String toString() {
+      return pod
+          + ": restart "
+          + restart()
+          + ", Ready "
+          + ready
+          + ", peers back "
+          + rejoin()
+          + " after";
+    }
+  }
+
+  /** The uid of each replica's pod now: call before the change, hand to {@link #awaitRolled}. */
+  public Map<String, String> uids(List<String> pods) {
+    Map<String, String> uids = new LinkedHashMap<>();
+    for (String pod : pods) {
+      Pod p = ns.kube().pods().inNamespace(ns.name()).withName(pod).get();
+      if (p == null) {
+        throw new AssertionError("no replica pod " + pod + " of " + kind.kind() + "/" + name);
+      }
+      uids.put(pod, p.getMetadata().getUid());
+    }
+    return uids;
+  }
+
+  /**
+   * Follows a rolling change of the replicas whose pods had {@code before} (pod -> uid): polls
+   * every 500 ms until each pod was replaced, its replacement is Ready, and {@code metric}{@code
+   * labels} on the replacement reached {@code peers} (its peers are back); fails after {@code
+   * atMost}, or when a replacement took over {@link RestartBudget#MAX_RESTART}. In the order the
+   * pods were replaced.
+   */
+  public List<Rolled> awaitRolled(
+      Map<String, String> before,
+      Instant changed,
+      String metric,
+      Map<String, String> labels,
+      double peers,
+      Duration atMost) {
+    Step.log(
+        "follow the rolling change of %s/%s %s: each replaced, Ready, and %s%s >= %s on it",
+        kind.kind(), name, before.keySet(), metric, labels, peers);
+    Map<String, Instant> accepted = new LinkedHashMap<>();
+    Map<String, Pod> replacements = new LinkedHashMap<>();
+    List<Rolled> rolled = new java.util.ArrayList<>();
+    long deadline = System.nanoTime() + atMost.toNanos();
+    while (rolled.size() < before.size()) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError(
+            "rolling change of "
+                + kind.kind()
+                + "/"
+                + name
+                + " not done within "
+                + atMost
+                + ": rolled "
+                + rolled
+                + ", deletions seen "
+                + accepted
+                + ", replacements Ready "
+                + replacements.keySet());
+      }
+      for (Map.Entry<String, String> e : before.entrySet()) {
+        String pod = e.getKey();
+        if (rolled.stream().anyMatch(r -> r.pod().equals(pod))) {
+          continue;
+        }
+        Pod current;
+        try {
+          current = ns.kube().pods().inNamespace(ns.name()).withName(pod).get();
+        } catch (RuntimeException apiHiccup) {
+          continue;
+        }
+        if (current == null) {
+          continue;
+        }
+        boolean old = e.getValue().equals(current.getMetadata().getUid());
+        if (old) {
+          if (!accepted.containsKey(pod)) {
+            RestartBudget.deletionAccepted(current)
+                .ifPresent(
+                    at -> {
+                      accepted.put(pod, at);
+                      Step.log("replica %s going (deletion accepted %s)", pod, at);
+                    });
+          }
+          continue;
+        }
+        if (current.getMetadata().getDeletionTimestamp() != null
+            || RestartBudget.readySince(current).isEmpty()) {
+          continue;
+        }
+        if (replacements.put(pod, current) == null) {
+          Step.log(
+              "replica %s replaced (uid %s), Ready %s",
+              pod, current.getMetadata().getUid(), RestartBudget.readySince(current).orElseThrow());
+        }
+        double now;
+        try {
+          now = metrics(pod).value(metric, labels);
+        } catch (RuntimeException notYet) {
+          continue;
+        }
+        if (now >= peers) {
+          Instant notBefore =
+              rolled.stream().map(Rolled::ready).max(Instant::compareTo).orElse(changed);
+          Rolled r =
+              new Rolled(
+                  pod,
+                  Optional.ofNullable(accepted.get(pod)),
+                  notBefore,
+                  current,
+                  RestartBudget.readySince(current).orElseThrow(),
+                  Instant.now());
+          Step.log("replica %s rolled: %s (%s%s = %s)", pod, r, metric, labels, now);
+          if (r.restart().compareTo(RestartBudget.MAX_RESTART) > 0) {
+            throw new AssertionError(
+                "replica " + pod + " took " + r.restart() + ", over " + RestartBudget.MAX_RESTART);
+          }
+          rolled.add(r);
+        }
+      }
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(ie);
+      }
+    }
+    return rolled;
+  }
+
+  /**
+   * Waits until {@code metric}{@code labels} on the replaced replica {@code pod} reaches {@code
+   * peers} (its peers are back) and returns how long after {@code ready} that was; fails over
+   * {@link RestartBudget#REJOIN}.
+   */
+  public Duration awaitRejoin(
+      String pod, Instant ready, String metric, Map<String, String> labels, double peers) {
+    Duration bound = RestartBudget.REJOIN;
+    Step.log(
+        "wait for %s%s >= %s on the replaced %s (within %s of its Ready)",
+        metric, labels, peers, pod, bound);
+    await("peers back on " + pod)
+        .atMost(bound.plusSeconds(30))
+        .pollInterval(Duration.ofMillis(500))
+        .ignoreExceptions()
+        .until(() -> metrics(pod).value(metric, labels) >= peers);
+    Duration rejoin = Duration.between(ready, Instant.now());
+    Step.log("peers back on %s %s after its Ready (bound %s)", pod, rejoin, bound);
+    if (rejoin.compareTo(bound) > 0) {
+      throw new AssertionError(
+          "the peers of " + pod + " came back " + rejoin + " after its Ready, over " + bound);
+    }
+    return rejoin;
+  }
+
   /** A replica replaced: how long it took ({@link RestartBudget#restart}) and when it was Ready. */
   public record Replacement(String pod, Duration restart, Instant ready) {}
 

@@ -27,6 +27,8 @@ public final class ExpectedCases {
           "ReplicatedDevicesE2eTest#brokerReplicaLostAnswersEveryRequestWithinTheResendBudget",
           "ReplicatedDevicesE2eTest#forwarderReplicaLostCostsItsSurvivingSubscribersNothingAndNobodyADuplicate",
           "ReplicatedDevicesE2eTest#pipelineReplicaLostDeliversEveryTaskThatReachedALiveStreamerOnce",
+          "ReplicatedDevicesE2eTest#rollingChangeOfAReplicatedBrokerAnswersEveryRequestWithinTheResendBudget",
+          "ReplicatedDevicesE2eTest#rollingChangeOfAReplicatedForwarderCostsTheReplicaNotYetRolledNothingAndNobodyADuplicate",
           "DisruptionBudgetE2eTest#anEvictionBeyondTheBudgetIsRefusedAndOneWithinItIsAllowed",
           "CurveSecurityE2eTest#clientWithServerKeyIsServedAndPlaintextClientIsRefused",
           "InvalidSpecE2eTest#invalidSpecIsReportedAndOthersAreStillServed",

@@ -79,6 +79,25 @@ public final class ProbeResult {
     return number("resent");
   }
 
+  /** Messages that arrived more than once (the probe remembers each sequence number it saw). */
+  public long duplicates() {
+    return number("duplicates");
+  }
+
+  /**
+   * Where a sender's sequence jumped forward at this receiver: {@code [before, after, sentBeforeUs,
+   * sentAfterUs]} each (docs/contracts.md, probe summary).
+   */
+  public List<long[]> gapSpans() {
+    Object raw = summary.get("gapSpans");
+    if (!(raw instanceof List<?> list)) {
+      throw new AssertionError("probe " + name + " reported no gapSpans in " + summary);
+    }
+    return list.stream()
+        .map(span -> ((List<?>) span).stream().mapToLong(n -> ((Number) n).longValue()).toArray())
+        .toList();
+  }
+
   /** Replies per responder identity (req mode), or whatever per-peer counts the mode reports. */
   public Map<String, Long> peers() {
     Map<String, Long> peers = new TreeMap<>();

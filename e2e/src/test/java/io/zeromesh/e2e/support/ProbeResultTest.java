@@ -27,6 +27,19 @@ class ProbeResultTest {
   }
 
   @Test
+  void duplicatesAndGapSpansAreRead() {
+    String log =
+        "{\"mode\":\"sub\",\"received\":7,\"gaps\":3,\"duplicates\":1,"
+            + "\"gapSpans\":[[3,5,3000,5000],[9,12,9000,12000]]}\n";
+    ProbeResult r = new ProbeResult("sub", 0, ProbeResult.parseSummary(log).orElseThrow(), log);
+    assertEquals(1, r.duplicates());
+    assertEquals(2, r.gapSpans().size());
+    assertEquals(
+        java.util.List.of(9L, 12L, 9000L, 12000L),
+        java.util.Arrays.stream(r.gapSpans().get(1)).boxed().toList());
+  }
+
+  @Test
   void laterSummaryWinsAndGarbageIsSkipped() {
     String log =
         "{\"mode\":\"sub\",\"received\":1}\n{\"mode\":\"sub\",\"received\":7}\n{not json\n";

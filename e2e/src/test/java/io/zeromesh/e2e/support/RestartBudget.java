@@ -44,6 +44,29 @@ public final class RestartBudget {
    */
   public static final Duration ROUTING = Duration.ofSeconds(2);
 
+  /**
+   * From a replaced replica's Ready to the peers of its own address (workers, publishers, a
+   * subscriber of {@code backendReplicas[i]}) connected to it again: the name appears in DNS with
+   * the new pod IP ({@link #ROUTING}: endpoints, the cluster DNS); the probe's JVM may still hold
+   * the old answer ({@link #JVM_DNS_TTL}); a connect pending to the old IP is given up after the
+   * probe's {@code --connect-timeout-ms} ({@link #CONNECT_TIMEOUT}) and made again to a fresh
+   * resolution; the fresh connection may stall once in its handshake (JeroMQ, {@link
+   * #HANDSHAKE_STALL}); the suite polls the metric every 500 ms through the API (1.5 s); Ready is a
+   * whole second ({@link #TIMESTAMP_RESOLUTION}). Without the bound on a pending connect this was
+   * about 127 s (the kernel's SYN retries): e2e/README.md, replicated devices.
+   */
+  public static final Duration JVM_DNS_TTL = Duration.ofSeconds(5);
+
+  public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+  public static final Duration HANDSHAKE_STALL = Duration.ofSeconds(3);
+  public static final Duration REJOIN =
+      ROUTING
+          .plus(JVM_DNS_TTL)
+          .plus(CONNECT_TIMEOUT)
+          .plus(HANDSHAKE_STALL)
+          .plus(Duration.ofMillis(1500))
+          .plus(TIMESTAMP_RESOLUTION);
+
   /** A device pod replaced within this on a one-node cluster; slower fails the case. */
   public static final Duration MAX_RESTART = Duration.ofSeconds(30);
 

@@ -26,6 +26,12 @@ class RestartBudgetTest {
   }
 
   /** 2.5 s request timeout, 7.1 s outage: 3 timeouts cover it, plus the one in flight. */
+  /** Routing 2 s + the JVM's 5 s + a 3 s connect timeout + a 3 s stall + polling + resolution. */
+  @Test
+  void rejoinBoundIsTheSumOfWhatAReplicasPeersWaitFor() {
+    assertEquals(Duration.ofMillis(15_500), RestartBudget.REJOIN);
+  }
+
   @Test
   void resendBudgetIsTimeoutsCoveringTheOutagePlusOne() {
     assertEquals(4, RestartBudget.resendBudget(Duration.ofMillis(2_500), Duration.ofSeconds(4)));
