@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -47,36 +48,41 @@ class DisruptionBudgetE2eTest {
     assertEquals(
         "ZmqForwarder", budget.getMetadata().getOwnerReferences().get(0).getKind(), "owner");
 
-    // Within the budget: one replica may go.
+    // As `kubectl drain` does: the replicas' nodes cordoned first, so that an evicted replica's
+    // replacement cannot come back Ready (and give the budget its disruption back) between the two
+    // evictions; without it the second eviction races the first replica's restart (seconds).
+    List<String> nodes = nodesOf(pods);
     String first = pods.get(0);
     String firstUid = uid(first);
-    HttpResponse<String> allowed = evict(first);
-    Step.log("evict %s: %d %s", first, allowed.code(), allowed.body());
-    assertTrue(
-        allowed.code() == 200 || allowed.code() == 201,
-        "eviction of " + first + ": " + allowed.body());
-
-    // Beyond it: while the first is gone (the API server counted it against the budget at once),
-    // the second may not.
     String second = pods.get(1);
-    HttpResponse<String> refused = evict(second);
-    Step.log("evict %s: %d %s", second, refused.code(), refused.body());
-    assertEquals(
-        429, refused.code(), "eviction of " + second + " beyond the budget: " + refused.body());
-    assertTrue(
-        refused.body().contains("disruption budget " + budgetName),
-        "the refusal names the budget " + budgetName + ": " + refused.body());
-    assertNotEquals(null, ns.kube().pods().inNamespace(ns.name()).withName(second).get());
-    assertEquals(
-        null,
-        ns.kube()
-            .pods()
-            .inNamespace(ns.name())
-            .withName(second)
-            .get()
-            .getMetadata()
-            .getDeletionTimestamp(),
-        second + " is being deleted although its eviction was refused");
+    try {
+      nodes.forEach(n -> cordon(n, true));
+
+      // Within the budget: one replica may go.
+      HttpResponse<String> allowed = evict(first);
+      Step.log("evict %s: %d %s", first, allowed.code(), allowed.body());
+      assertTrue(
+          allowed.code() == 200 || allowed.code() == 201,
+          "eviction of " + first + ": " + allowed.body());
+
+      // Beyond it: while the first is gone (the API server counted it against the budget at
+      // once, and its replacement cannot be scheduled), the second may not.
+      HttpResponse<String> refused = evict(second);
+      Step.log("evict %s: %d %s", second, refused.code(), refused.body());
+      assertEquals(
+          429, refused.code(), "eviction of " + second + " beyond the budget: " + refused.body());
+      assertTrue(
+          refused.body().contains("disruption budget " + budgetName),
+          "the refusal names the budget " + budgetName + ": " + refused.body());
+      Pod still = ns.kube().pods().inNamespace(ns.name()).withName(second).get();
+      assertNotEquals(null, still, second + " is gone although its eviction was refused");
+      assertEquals(
+          null,
+          still.getMetadata().getDeletionTimestamp(),
+          second + " is being deleted although its eviction was refused");
+    } finally {
+      nodes.forEach(n -> cordon(n, false));
+    }
 
     // The first replica back (a new pod under the same name), the budget allows one again.
     await("replica " + first + " replaced and Ready")
@@ -122,6 +128,22 @@ class DisruptionBudgetE2eTest {
                     && b.getMetadata().getGeneration().equals(b.getStatus().getObservedGeneration())
                     && b.getStatus().getDisruptionsAllowed() == allowed
                     && b.getStatus().getCurrentHealthy() == REPLICAS);
+  }
+
+  private List<String> nodesOf(List<String> pods) {
+    return pods.stream()
+        .map(p -> ns.kube().pods().inNamespace(ns.name()).withName(p).get().getSpec().getNodeName())
+        .distinct()
+        .toList();
+  }
+
+  private void cordon(String node, boolean unschedulable) {
+    Step.log("%s node %s", unschedulable ? "cordon" : "uncordon", node);
+    ns.kube()
+        .nodes()
+        .withName(node)
+        .edit(
+            n -> new NodeBuilder(n).editSpec().withUnschedulable(unschedulable).endSpec().build());
   }
 
   private String uid(String pod) {
