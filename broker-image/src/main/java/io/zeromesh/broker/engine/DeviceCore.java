@@ -125,8 +125,8 @@ abstract class DeviceCore implements PeerSet.Owner {
       };
 
   /**
-   * Flushes once the event loop has read every connection that was ready: the loop runs tasks
-   * right after its I/O, so what several connections' reads gave one peer leaves in one write.
+   * Flushes once the event loop has read every connection that was ready: the loop runs tasks right
+   * after its I/O, so what several connections' reads gave one peer leaves in one write.
    */
   final void flushSoon() {
     emitAll();
@@ -266,6 +266,7 @@ abstract class DeviceCore implements PeerSet.Owner {
 
   private static final io.netty.channel.RecvByteBufAllocator RECV =
       new io.netty.channel.AdaptiveRecvByteBufAllocator(
-          512, Integer.getInteger("zeromesh.recv.initial", 16 * 1024),
+          512,
+          Integer.getInteger("zeromesh.recv.initial", 16 * 1024),
           Integer.getInteger("zeromesh.recv.max", 256 * 1024));
 }

@@ -18,8 +18,8 @@ import java.util.function.Consumer;
  * 0x01}/{@code 0x00} messages) go into a prefix index; a prefix's first subscriber sends it to
  * every publisher, its last one cancels it, and a publisher that joins gets every prefix held. Each
  * message goes once to every subscriber with a matching prefix; a subscriber at its HWM misses it
- * (counted as dropped), as with libzmq's XPUB. Publishers are never held up. A subscriber's
- * outbox gathers the messages of one read into one write (a slice of consecutive messages).
+ * (counted as dropped), as with libzmq's XPUB. Publishers are never held up. A subscriber's outbox
+ * gathers the messages of one read into one write (a slice of consecutive messages).
  */
 final class Forwarder extends DeviceCore implements Consumer<Outbox> {
   private final SideEndpoint front;

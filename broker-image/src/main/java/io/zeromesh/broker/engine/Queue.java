@@ -18,8 +18,8 @@ import java.util.Map;
  * ROUTER frontend, DEALER backend. A request gets its client's routing id as a first frame and goes
  * to the next worker with room (held when none has); a reply's first frame names the client it goes
  * back to, without that frame. What one decode pass gives a peer leaves as one write ({@link
- * Outbox}: small messages copied together, the envelope in front of each request). A reply to a client that is gone, or at its HWM, is dropped and
- * counted (ROUTER_MANDATORY semantics).
+ * Outbox}: small messages copied together, the envelope in front of each request). A reply to a
+ * client that is gone, or at its HWM, is dropped and counted (ROUTER_MANDATORY semantics).
  */
 final class Queue extends DeviceCore {
   private final SideEndpoint front;
@@ -97,8 +97,7 @@ final class Queue extends DeviceCore {
             } else if (client.full()) {
               dropped(Side.FRONTEND, DropReason.HWM, 1);
             } else {
-              client.add(
-                  m.buffer, m.secondFrameStart(), m.end, m.payloadBytes - m.firstBodyLength);
+              client.add(m.buffer, m.secondFrameStart(), m.end, m.payloadBytes - m.firstBodyLength);
             }
             return true;
           }

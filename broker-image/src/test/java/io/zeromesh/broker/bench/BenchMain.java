@@ -123,11 +123,7 @@ public final class BenchMain {
   private final List<Verdict> verdicts = new ArrayList<>();
 
   private BenchMain(
-      PrintStream out,
-      CLoad load,
-      Path zmqbench,
-      FlagTable.Values v,
-      List<String> devices) {
+      PrintStream out, CLoad load, Path zmqbench, FlagTable.Values v, List<String> devices) {
     this.out = out;
     this.load = load;
     this.zmqbench = zmqbench;
@@ -186,7 +182,8 @@ public final class BenchMain {
     Path workDir = Path.of(v.get(WORK_DIR));
     Path zmqbench = buildZmqbench(Path.of(v.get(BENCH_DIR)), workDir, out);
     if (zmqbench == null) {
-      throw new ConfigException("zmqbench could not be built: install gcc and libzmq3-dev (make deps)");
+      throw new ConfigException(
+          "zmqbench could not be built: install gcc and libzmq3-dev (make deps)");
     }
     CLoad load = new CLoad(zmqbench, v.get(MAX_SECONDS), v.get(WINDOW));
     BenchMain bench = new BenchMain(out, load, zmqbench, v, devices(v));
@@ -208,7 +205,13 @@ public final class BenchMain {
     try {
       gcc =
           new ProcessBuilder(
-                  "gcc", "-O2", "-Wall", "-o", binary.toString(), source.toString(), "-lzmq",
+                  "gcc",
+                  "-O2",
+                  "-Wall",
+                  "-o",
+                  binary.toString(),
+                  source.toString(),
+                  "-lzmq",
                   "-lpthread")
               .redirectErrorStream(true)
               .start();
@@ -229,8 +232,7 @@ public final class BenchMain {
     report.add(line);
   }
 
-  private static final String ROW =
-      "%-10s %-8s %-6s %-34s %-34s %-11s %-8s %-8s %s";
+  private static final String ROW = "%-10s %-8s %-6s %-34s %-34s %-11s %-8s %-8s %s";
 
   private void runAll() throws Exception {
     say(
@@ -255,7 +257,8 @@ public final class BenchMain {
         // JVM's compiler threads would otherwise bill their work to the measured rows' CPU).
         for (int pass = 0; pass < 2; pass++) {
           for (Case c : cases) {
-            measure(zmtp, device, c.size(), c.size() >= 1024 ? messages / 2 : messages, c.pattern());
+            measure(
+                zmtp, device, c.size(), c.size() >= 1024 ? messages / 2 : messages, c.pattern());
           }
         }
         for (Case c : cases) {

@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The bench's subset flags: {@code --devices} and {@code --only} pick rows, in the bench's order. */
+/**
+ * The bench's subset flags: {@code --devices} and {@code --only} pick rows, in the bench's order.
+ */
 class BenchMainTest {
   private static List<Case> cases(String... args) {
     return BenchMain.cases(BenchMain.FLAGS.parse(List.of(args), Map.of()));
@@ -26,8 +28,7 @@ class BenchMainTest {
   @Test
   void onlyPicksThoseCasesInTheBenchsOrderEachOnce() {
     assertEquals(
-        List.of(new Case(1, 1, 100), new Case(2, 2, 100)),
-        cases("--only=2x2:100,1x1:100,2x2:100"));
+        List.of(new Case(1, 1, 100), new Case(2, 2, 100)), cases("--only=2x2:100,1x1:100,2x2:100"));
     assertEquals(List.of(new Case(1, 1, 1024)), cases("--only", "1x1:1024"));
   }
 
@@ -35,8 +36,7 @@ class BenchMainTest {
   void onlyFromTheEnvironmentCountsAsItsHelpSays() {
     assertEquals(
         List.of(new Case(2, 2, 1024)),
-        BenchMain.cases(
-            BenchMain.FLAGS.parse(List.of(), Map.of("ZEROMESH_ONLY", "2x2:1024"))));
+        BenchMain.cases(BenchMain.FLAGS.parse(List.of(), Map.of("ZEROMESH_ONLY", "2x2:1024"))));
   }
 
   @Test

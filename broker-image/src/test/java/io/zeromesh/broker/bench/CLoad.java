@@ -47,7 +47,13 @@ final class CLoad {
    * with no device) with {@code producers} and {@code consumers}.
    */
   Throughput throughput(
-      String mode, String frontend, String backend, int size, long count, int producers, int consumers)
+      String mode,
+      String frontend,
+      String backend,
+      int size,
+      long count,
+      int producers,
+      int consumers)
       throws IOException, InterruptedException {
     List<String> args =
         List.of(

@@ -12,8 +12,8 @@ import java.util.Locale;
  *   <li>Streamer and forwarder: at least 1.8x zmq_proxy's throughput at 100 B and 1.3x at 1 KiB
  *       (one producer and one consumer, and two of each); at 100 B within 15% of the direct rate
  *       (no device) of the same run; device CPU per message at most a third of zmq_proxy's.
- *   <li>Queue: at least 1.5x zmq_proxy's throughput with asynchronous DEALER clients; round-trip p50
- *       and p99 at most 0.8x zmq_proxy's.
+ *   <li>Queue: at least 1.5x zmq_proxy's throughput with asynchronous DEALER clients; round-trip
+ *       p50 and p99 at most 0.8x zmq_proxy's.
  *   <li>Resident memory under 256 MiB with default HWMs and 1,000 connected peers.
  * </ul>
  */
@@ -37,8 +37,7 @@ final class Targets {
   /** A target, whether this run met it, and the figures that decided it. */
   record Verdict(String target, boolean met, String detail) {
     String line() {
-      return String.format(
-          Locale.ROOT, "  %-58s %-7s %s", target, met ? "MET" : "MISSED", detail);
+      return String.format(Locale.ROOT, "  %-58s %-7s %s", target, met ? "MET" : "MISSED", detail);
     }
   }
 

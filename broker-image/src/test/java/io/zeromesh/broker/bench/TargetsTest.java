@@ -24,12 +24,14 @@ class TargetsTest {
     for (String device : List.of("streamer", "forwarder")) {
       for (String pattern : List.of("1x1", "2x2")) {
         List<Verdict> good =
-            Targets.throughput(device, pattern, 100, new Figure(1_800_000, 0.3, 90, 0), PROXY, DIRECT);
+            Targets.throughput(
+                device, pattern, 100, new Figure(1_800_000, 0.3, 90, 0), PROXY, DIRECT);
         assertEquals(3, good.size());
         good.forEach(v -> assertTrue(v.met(), v.line()));
 
         List<Verdict> slow =
-            Targets.throughput(device, pattern, 100, new Figure(1_790_000, 0.3, 90, 0), PROXY, DIRECT);
+            Targets.throughput(
+                device, pattern, 100, new Figure(1_790_000, 0.3, 90, 0), PROXY, DIRECT);
         assertFalse(find(slow, "x zmq_proxy").met(), "1.79x < 1.8x");
         assertTrue(find(slow, "of direct").met());
 
@@ -41,12 +43,14 @@ class TargetsTest {
         assertFalse(find(farFromDirect, "of direct").met(), "0.845 < 0.85");
 
         List<Verdict> hungry =
-            Targets.throughput(device, pattern, 100, new Figure(1_900_000, 0.31, 90, 0), PROXY, DIRECT);
+            Targets.throughput(
+                device, pattern, 100, new Figure(1_900_000, 0.31, 90, 0), PROXY, DIRECT);
         assertFalse(find(hungry, "cpu/msg").met(), "0.31 > 0.9/3");
         assertTrue(find(hungry, "x zmq_proxy").met());
 
         List<Verdict> noCpu =
-            Targets.throughput(device, pattern, 100, new Figure(1_900_000, 0, 90, 0), PROXY, DIRECT);
+            Targets.throughput(
+                device, pattern, 100, new Figure(1_900_000, 0, 90, 0), PROXY, DIRECT);
         assertFalse(find(noCpu, "cpu/msg").met(), "no CPU figure decides nothing");
       }
     }
@@ -55,7 +59,8 @@ class TargetsTest {
   @Test
   void streamerAndForwarderAt1KibNeed1point3x() {
     Figure p = new Figure(200_000, 3, 9, 0);
-    List<Verdict> ok = Targets.throughput("forwarder", "2x2", 1024, new Figure(260_000, 1, 90, 0), p, DIRECT);
+    List<Verdict> ok =
+        Targets.throughput("forwarder", "2x2", 1024, new Figure(260_000, 1, 90, 0), p, DIRECT);
     assertEquals(2, ok.size(), "no direct target at 1 KiB");
     ok.forEach(v -> assertTrue(v.met(), v.line()));
     List<Verdict> miss =
@@ -65,7 +70,8 @@ class TargetsTest {
 
   @Test
   void queueNeeds1point5x() {
-    List<Verdict> ok = Targets.throughput("queue", "1x1", 100, new Figure(1_500_000, 5, 90, 0), PROXY, DIRECT);
+    List<Verdict> ok =
+        Targets.throughput("queue", "1x1", 100, new Figure(1_500_000, 5, 90, 0), PROXY, DIRECT);
     assertEquals(1, ok.size());
     assertTrue(ok.get(0).met());
     assertFalse(
@@ -73,7 +79,8 @@ class TargetsTest {
             .get(0)
             .met());
     assertFalse(
-        Targets.throughput("queue", "1x1", 100, new Figure(0, 0, 0, 0), new Figure(0, 0, 0, 0), DIRECT)
+        Targets.throughput(
+                "queue", "1x1", 100, new Figure(0, 0, 0, 0), new Figure(0, 0, 0, 0), DIRECT)
             .get(0)
             .met(),
         "no figure meets nothing");

@@ -53,7 +53,7 @@ class UpstreamLinkTest {
       try (DaemonProcess forwarder =
           DaemonProcess.start(
               "forwarder",
-              List.of("--engine=zmtp", "--upstream=tcp://" + NAME + ":" + port + "|news"),
+              List.of("--upstream=tcp://" + NAME + ":" + port + "|news"),
               Map.of(
                   "JAVA_TOOL_OPTIONS",
                   "-Djdk.net.hosts.file=" + hosts + " -Dsun.net.inetaddr.ttl=5"))) {
