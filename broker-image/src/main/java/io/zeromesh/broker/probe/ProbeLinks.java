@@ -146,7 +146,15 @@ final class ProbeLinks implements AutoCloseable {
         case ZMQ.EVENT_CONNECT_DELAYED -> {
           // a connect pending: the timeout runs from when the link went down
         }
-        case ZMQ.EVENT_CONNECT_RETRIED, ZMQ.EVENT_DISCONNECTED -> {
+        case ZMQ.EVENT_CONNECT_RETRIED -> {
+          // The connect was answered (refused, unreachable): not the silent SYN the bound is for.
+          // JeroMQ retries it itself; connecting again would drop what the socket queued for it
+          // (a producer started before its device lost its first tasks so in `make demo`).
+          link.up = false;
+          link.downSinceNanos = now;
+          moveIfRenamed(link, now);
+        }
+        case ZMQ.EVENT_DISCONNECTED -> {
           if (link.up) {
             link.up = false;
             link.downSinceNanos = now;
