@@ -2,20 +2,13 @@ package io.zeromesh.broker.engine;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.zeromesh.broker.testing.Blackhole;
 import io.zeromesh.broker.testing.DaemonProcess;
+import io.zeromesh.broker.testing.HostsFile;
 import io.zeromesh.broker.testing.Ports;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -44,8 +37,8 @@ class UpstreamLinkTest {
     InetAddress now = InetAddress.getByName("127.0.0.3");
     int port = Ports.free();
     Path hosts = dir.resolve("hosts");
-    writeHosts(hosts, old);
-    try (ServerSocket full = fullListener(old, port);
+    HostsFile.write(hosts, NAME, old);
+    try (Blackhole full = new Blackhole(old, port);
         ZContext ctx = new ZContext(1)) {
       ZMQ.Socket upstream = ctx.createSocket(SocketType.XPUB);
       upstream.setReceiveTimeOut(100);
@@ -59,7 +52,7 @@ class UpstreamLinkTest {
                   "-Djdk.net.hosts.file=" + hosts + " -Dsun.net.inetaddr.ttl=5"))) {
         // Its first connect went to the old address (the name said so) and is pending there.
         Thread.sleep(1000);
-        writeHosts(hosts, now);
+        HostsFile.write(hosts, NAME, now);
         long moved = System.nanoTime();
         // The JVM's cache (5 s) + one connect timeout + the retry interval + slack; without a
         // connect timeout the kernel's SYN retries (about 127 s).
@@ -77,47 +70,6 @@ class UpstreamLinkTest {
             () -> "no subscription at the new address within 20 s of the move");
         System.err.println("upstream link at the new address " + tookMs + " ms after the move");
       }
-    }
-  }
-
-  /** A listener on {@code at:port} whose accept queue is full (closed with the returned socket). */
-  private static ServerSocket fullListener(InetAddress at, int port) throws IOException {
-    List<Socket> fillers = new ArrayList<>();
-    ServerSocket listener =
-        new ServerSocket() {
-          @Override
-          public void close() throws IOException {
-            for (Socket s : fillers) {
-              s.close();
-            }
-            super.close();
-          }
-        };
-    listener.bind(new InetSocketAddress(at, port), 1);
-    for (int i = 0; i < 16; i++) {
-      Socket s = new Socket();
-      try {
-        s.connect(new InetSocketAddress(at, port), 300);
-        fillers.add(s);
-      } catch (SocketTimeoutException queueFull) {
-        s.close();
-        return listener;
-      }
-    }
-    listener.close();
-    throw new IllegalStateException("the accept queue of " + at + ":" + port + " never filled");
-  }
-
-  private static void writeHosts(Path hosts, InetAddress at) {
-    try {
-      Path tmp = hosts.resolveSibling("hosts.tmp");
-      Files.writeString(
-          tmp,
-          "127.0.0.1 localhost\n" + at.getHostAddress() + " " + NAME + "\n",
-          StandardCharsets.US_ASCII);
-      Files.move(tmp, hosts, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

@@ -5,23 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.zeromesh.broker.testing.Blackhole;
 import io.zeromesh.broker.testing.Exec;
+import io.zeromesh.broker.testing.HostsFile;
 import io.zeromesh.broker.testing.Ports;
 import io.zeromesh.broker.testing.ProbeSummary;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -110,37 +103,6 @@ class ProbeLinksTest {
     @Override
     public void close() {
       ctx.close();
-    }
-  }
-
-  /** A listener whose accept queue is full: SYNs to it are dropped, a connect stays pending. */
-  private static final class Blackhole implements AutoCloseable {
-    final ServerSocket listener;
-    final List<Socket> fillers = new ArrayList<>();
-
-    Blackhole(InetAddress at, int port) throws IOException {
-      listener = new ServerSocket();
-      listener.bind(new InetSocketAddress(at, port), 1);
-      for (int i = 0; i < 16; i++) {
-        Socket s = new Socket();
-        try {
-          s.connect(new InetSocketAddress(at, port), 300);
-          fillers.add(s);
-        } catch (SocketTimeoutException full) {
-          s.close();
-          return;
-        }
-      }
-      close();
-      throw new IllegalStateException("the accept queue of " + at + ":" + port + " never filled");
-    }
-
-    @Override
-    public void close() throws IOException {
-      for (Socket s : fillers) {
-        s.close();
-      }
-      listener.close();
     }
   }
 
@@ -243,7 +205,7 @@ class ProbeLinksTest {
   void theProbeProcessFollowsANameThroughTheJvmsResolver(@TempDir Path dir) throws Exception {
     int port = Ports.free();
     Path hosts = dir.resolve("hosts");
-    writeHosts(hosts, OLD);
+    HostsFile.write(hosts, NAME, OLD);
     try (Blackhole vanished = new Blackhole(OLD, port);
         Replica replacement = new Replica(NEW, port);
         Exec probe =
@@ -263,7 +225,7 @@ class ProbeLinksTest {
                 Map.of())) {
       awaitConnecting(probe::stderr, OLD, port);
       assertFalse(replacement.answered(Duration.ofSeconds(1)), probe::describe);
-      writeHosts(hosts, NEW);
+      HostsFile.write(hosts, NAME, NEW);
       long moved = System.nanoTime();
       // The JVM's cache (5 s from the probe's first lookup) + one connect timeout (3 s) + one
       // handshake stall (3 s) + slack; without the fix the kernel's SYN retries, about 127 s.
@@ -322,19 +284,6 @@ class ProbeLinksTest {
         "--count=0",
         "--timeout-s=60",
         timeoutFlag);
-  }
-
-  private static void writeHosts(Path hosts, InetAddress at) {
-    try {
-      Path tmp = hosts.resolveSibling("hosts.tmp");
-      Files.writeString(
-          tmp,
-          "127.0.0.1 localhost\n" + at.getHostAddress() + " " + NAME + "\n",
-          StandardCharsets.US_ASCII);
-      Files.move(tmp, hosts, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private static InetAddress address(String literal) {
