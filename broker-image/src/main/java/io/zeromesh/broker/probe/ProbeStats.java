@@ -210,11 +210,13 @@ public final class ProbeStats {
    * Where each sender's sequence jumped forward (a gap opened), first {@link #MAX_GAP_SPANS}: the
    * last number before and the first after, and their send times (the sender's clock, microseconds
    * since the epoch), so a gap can be placed in time: {@code [[before, after, sentBefore,
-   * sentAfter], ...]}. A gap a late arrival filled afterwards still shows here.
+   * sentAfter], ...]}. A jump that later arrivals filled completely (messages that came out of
+   * order, as they do through several workers) is not a gap and is not listed.
    */
   public List<long[]> gapSpans() {
     List<long[]> spans = new ArrayList<>();
     for (Stream s : streams.values()) {
+      s.dropFilledSpans();
       spans.addAll(s.spans);
     }
     spans.sort((a, b) -> Long.compare(a[2], b[2]));
@@ -237,8 +239,13 @@ public final class ProbeStats {
 
     void saw(long seq, long sentMicros) {
       arrivals++;
-      if (lastSeq >= 0 && seq > lastSeq + 1 && spans.size() < MAX_GAP_SPANS) {
-        spans.add(new long[] {lastSeq, seq, lastMicros, sentMicros});
+      if (lastSeq >= 0 && seq > lastSeq + 1) {
+        if (spans.size() == MAX_GAP_SPANS) {
+          dropFilledSpans(); // make room: a reordering must not crowd out a later real gap
+        }
+        if (spans.size() < MAX_GAP_SPANS) {
+          spans.add(new long[] {lastSeq, seq, lastMicros, sentMicros});
+        }
       }
       if (seq > lastSeq) {
         lastSeq = seq;
@@ -259,6 +266,19 @@ public final class ProbeStats {
         min = Math.min(min, seq);
         max = Math.max(max, seq);
       }
+    }
+
+    /** Forgets the spans whose every number has arrived since. */
+    void dropFilledSpans() {
+      spans.removeIf(span -> !missingBetween(span[0], span[1]));
+    }
+
+    /** Whether a number strictly between {@code before} and {@code after} was never seen. */
+    private boolean missingBetween(long before, long after) {
+      if (after > Integer.MAX_VALUE) {
+        return true; // outside the probe's range: keep the span rather than guess
+      }
+      return seen.nextClearBit((int) (before + 1)) < after;
     }
   }
 

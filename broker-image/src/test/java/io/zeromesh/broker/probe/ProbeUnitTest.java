@@ -212,6 +212,31 @@ class ProbeUnitTest {
     assertEquals(5, stats.latency().count());
   }
 
+  @Test
+  void messagesOutOfOrderAreNoGapSpanButARealGapStaysListed() {
+    ProbeStats stats = new ProbeStats("pull", null);
+    // Two workers interleave one sender's stream: every second number comes a little late, 150
+    // times (more than the spans kept), then numbers 400 to 402 never arrive.
+    for (long seq = 1; seq <= 300; seq += 2) {
+      arrive(stats, seq + 1);
+      arrive(stats, seq);
+    }
+    for (long seq = 301; seq <= 399; seq++) {
+      arrive(stats, seq);
+    }
+    arrive(stats, 403);
+    assertEquals(0, stats.duplicates());
+    assertEquals(3, stats.gaps(), "400, 401, 402");
+    List<long[]> spans = stats.gapSpans();
+    assertEquals(1, spans.size(), () -> "only the real gap: " + spans.size() + " spans");
+    assertEquals(399, spans.get(0)[0]);
+    assertEquals(403, spans.get(0)[1]);
+  }
+
+  private static void arrive(ProbeStats stats, long seq) {
+    stats.received(new ProbePayload(1, seq, ProbePayload.nowMicros()).encode(40), null, true);
+  }
+
   private static void assertRejected(String named, String... args) {
     ConfigException e =
         assertThrows(ConfigException.class, () -> ProbeConfig.parse(List.of(args), Map.of()));
