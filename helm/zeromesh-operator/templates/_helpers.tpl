@@ -144,25 +144,39 @@ watchNamespaces lists namespaces), else empty.
 {{- end }}
 
 {{/*
+"true" when the operator reads the CURVE Secrets resources name (curve.readSecrets; unset: only
+when watchNamespaces lists namespaces), else empty.
+*/}}
+{{- define "zeromesh-operator.curveReadSecrets" -}}
+{{- if kindIs "bool" .Values.curve.readSecrets }}
+{{- if .Values.curve.readSecrets }}true{{ end }}
+{{- else if .Values.watchNamespaces }}true
+{{- end }}
+{{- end }}
+
+{{/*
 Secrets, kept apart so that they are granted only where needed: in each watched namespace's Role,
-or (all namespaces) in their own ClusterRole. Exactly the calls the code makes: get reads the
-Secrets a resource names (spec.curve.secretName, allowedClientsSecretName). Only when the operator
+or (all namespaces) in their own ClusterRole; empty (no rule, no such ClusterRole) unless a curve
+option asks for them, as in the all-namespaces default. Exactly the calls the code makes. Only when
+the operator reads the Secrets resources name (curve.readSecrets): get, by name. Only when it
 generates keypairs (curve.generatedKeys): list and watch feed the informer of generated keypair
-Secrets (label-selected: it caches only the operator's own); create and patch are the server-side
-apply of a generated keypair; delete removes it when CURVE is switched off. No update: dependents
-write with server-side apply. Without generated keys the operator starts no Secret informer.
+Secrets (label-selected: it caches only the operator's own); get reads one before that informer
+has it; create and patch are the server-side apply of a generated keypair; delete removes it when
+CURVE is switched off. No update: dependents write with server-side apply. Without generated keys
+the operator starts no Secret informer; with neither option it makes no Secret call at all.
 */}}
 {{- define "zeromesh-operator.secretRules" -}}
-# CURVE keys: get the Secrets resources name (spec.curve.secretName, allowedClientsSecretName).
+{{- if include "zeromesh-operator.curveReadSecrets" . }}
+# CURVE keys (curve.readSecrets): get the Secrets resources name, to check them and roll pods on a change.
 - apiGroups: [""]
   resources: ["secrets"]
   verbs: ["get"]
+{{- end }}
 {{- if include "zeromesh-operator.curveGeneratedKeys" . }}
-# Generated CURVE keypairs (curve.generatedKeys): their informer (list, watch), server-side apply
-# (create, patch) and delete when CURVE is switched off. No update: it writes with apply.
+# Generated CURVE keypairs (curve.generatedKeys): informer (list, watch), get before it syncs, apply, delete.
 - apiGroups: [""]
   resources: ["secrets"]
-  verbs: ["list", "watch", "create", "patch", "delete"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
 {{- end }}
 {{- end }}
 

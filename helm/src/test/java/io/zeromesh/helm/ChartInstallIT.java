@@ -69,20 +69,27 @@ class ChartInstallIT {
   private static KubernetesClient client;
   private static String kubeconfig;
 
-  /** What the operator needs generating CURVE keypairs (watched namespaces, by default). */
+  /**
+   * What the operator needs generating CURVE keypairs and reading the Secrets resources name
+   * (watched namespaces, by default).
+   */
   private static List<Permission> required;
 
-  /** What it needs without generated keypairs (all namespaces, by default). */
-  private static List<Permission> requiredWithoutKeys;
+  /** What it needs with neither (all namespaces, by default): nothing on Secrets. */
+  private static List<Permission> requiredByDefault;
 
-  private static List<Permission> generatedKeys;
+  /** Every verb on Secrets: the default install may make none of these calls anywhere. */
+  private static final List<Permission> SECRETS =
+      List.of("get", "list", "watch", "create", "update", "patch", "delete").stream()
+          .map(verb -> new Permission("", "secrets", verb))
+          .toList();
+
   private static List<Permission> dropped;
 
   @BeforeAll
   static void startApiServer() throws Exception {
-    required = List.copyOf(OperatorRbac.neededInReconciledNamespace(true));
-    requiredWithoutKeys = List.copyOf(OperatorRbac.neededInReconciledNamespace(false));
-    generatedKeys = List.copyOf(OperatorRbac.GENERATED_KEYS.keySet());
+    required = List.copyOf(OperatorRbac.neededInReconciledNamespace(true, true));
+    requiredByDefault = List.copyOf(OperatorRbac.neededInReconciledNamespace(false, false));
     dropped = List.copyOf(OperatorRbac.DROPPED.keySet());
     String dir = System.getProperty("zeromesh.kube-api-test.dir");
     String version = System.getProperty("zeromesh.kube-api-test.version");
@@ -138,11 +145,17 @@ class ChartInstallIT {
 
       String user = serviceAccountUser(namespace, fullname);
       for (String where : List.of("team-x", "default")) {
-        assertAllowed(user, requiredWithoutKeys, where);
+        assertAllowed(user, requiredByDefault, where);
         assertAllDenied(user, dropped, where);
-        // No generated keypairs by default: no Secret list, watch or write anywhere.
-        assertAllDenied(user, generatedKeys, where);
       }
+      // No generated keypairs, no Secret read: no call on Secrets in any namespace, its own
+      // included, nor across all of them (a SubjectAccessReview without a namespace).
+      for (String where : List.of("team-x", "default", namespace, "")) {
+        assertAllDenied(user, SECRETS, where);
+      }
+      assertTrue(
+          client.rbac().clusterRoles().withName(fullname + "-secrets").get() == null,
+          "a Secrets ClusterRole in the default install");
       assertAllowed(user, leaseAccess(), namespace);
       assertDenied(user, new Permission("coordination.k8s.io", "leases", "create"), "default");
       assertDenied(
@@ -151,7 +164,7 @@ class ChartInstallIT {
       assertDenied(user, new Permission("", "configmaps", "create"), "default");
       assertDenied(
           user, new Permission("apiextensions.k8s.io", "customresourcedefinitions", "get"), "");
-      assertSecretReadsOnly(namespace, fullname, "default");
+      assertNoSecretAccess(namespace, fullname, "default");
       assertOwnedChildrenNeedTheFinalizersRule(namespace, fullname, "default");
     } finally {
       uninstall(release, namespace);
@@ -208,7 +221,7 @@ class ChartInstallIT {
           capabilities: {drop: [ALL]}
           seccompProfile: {type: RuntimeDefault}
         tmpDir: {sizeLimit: 128Mi}
-        curve: {generatedKeys: true}
+        curve: {generatedKeys: true, readSecrets: true}
         extraEnv:
           - {name: QUARKUS_LOG_LEVEL, value: DEBUG}
           - name: NODE_NAME
@@ -284,8 +297,10 @@ class ChartInstallIT {
     assertNotNull(
         client.apps().deployments().inNamespace(namespace).withName(ChartFixture.RELEASE).get());
     String user = serviceAccountUser(namespace, ChartFixture.RELEASE);
-    assertAllowed(user, requiredWithoutKeys, "default");
-    assertAllDenied(user, generatedKeys, "default");
+    assertAllowed(user, requiredByDefault, "default");
+    for (String where : List.of("default", namespace, "")) {
+      assertAllDenied(user, SECRETS, where);
+    }
     assertAllowed(user, leaseAccess(), namespace);
   }
 
@@ -303,10 +318,13 @@ class ChartInstallIT {
    * Runs the packaged operator with only the chart's RBAC (a token of its ServiceAccount) and the
    * Deployment's environment, and waits until it has made every kind of child, patched the status,
    * recorded an Event and taken the Lease, without being refused anything. Watching a list of
-   * namespaces it generates the CURVE keypair Secret (and so watches Secrets there); watching all
-   * it does not (the chart's default), so the Secrets it may not list are never listed: an informer
-   * on them would be refused (403, in the log) and the operator would not start. There the resource
-   * names its keypair Secret, and one that does not ends InvalidSpec.
+   * namespaces it generates the CURVE keypair Secret (and so watches Secrets there) and reads the
+   * Secrets resources name: one naming a missing Secret ends ReferenceNotFound. Watching all (the
+   * chart's default) it does neither and may make no call on Secrets, so any would be refused (403,
+   * in the log): there the resource names its keypair Secret, which its pods mount and its workers
+   * take the public key of (a secretKeyRef) without the operator reading it; one naming a missing
+   * Secret still gets its pods, whose Ready message names the Secret; one naming none ends
+   * InvalidSpec.
    */
   private static void runTheOperatorAsTheChartsServiceAccount(
       String release, String watched, boolean listWatched) throws Exception {
@@ -354,6 +372,17 @@ class ChartInstallIT {
       operator = process.start();
 
       boolean generatesKeys = listWatched;
+      boolean readsSecrets = listWatched;
+      // A CURVE Secret named that does not exist.
+      applyAsAdmin(
+          watched,
+          """
+          apiVersion: zeromesh.io/v1alpha1
+          kind: ZmqPipelineStage
+          metadata: {name: lost}
+          spec:
+            curve: {enabled: true, secretName: lost-keys}
+          """);
       if (!generatesKeys) {
         client
             .secrets()
@@ -426,6 +455,28 @@ class ChartInstallIT {
                       ns.apps().deployments().withName("work-stage-workers").get(), "workers");
                   assertNotNull(ns.services().withName("work-stage").get(), "frontend");
                   assertNotNull(ns.services().withName("work-stage-backend").get(), "backend");
+                  Map<String, Object> lost = readyCondition(ns, "lost");
+                  assertEquals("False", lost.get("status"), "lost: " + lost);
+                  if (readsSecrets) {
+                    assertEquals("ReferenceNotFound", lost.get("reason"), "lost: " + lost);
+                    assertTrue(
+                        String.valueOf(lost.get("message"))
+                            .contains("spec.curve.secretName: Secret " + watched + "/lost-keys"),
+                        "lost: " + lost);
+                  } else {
+                    // Not read: the pods are made and wait for the Secret; status says which.
+                    assertEquals(
+                        "lost-keys",
+                        curveKeyVolume(ns.apps().deployments().withName("lost-stage").get()),
+                        "the device pod mounts the Secret named");
+                    assertEquals("Progressing", lost.get("reason"), "lost: " + lost);
+                    assertTrue(
+                        String.valueOf(lost.get("message"))
+                            .contains(
+                                "its pods mount Secret lost-keys (spec.curve.secretName), which"
+                                    + " the operator does not read"),
+                        "lost: " + lost);
+                  }
                   if (generatesKeys) {
                     assertNotNull(ns.secrets().withName("work-stage-curve").get(), "CURVE keys");
                   } else {
@@ -434,6 +485,10 @@ class ChartInstallIT {
                         curveKeySecret(
                             ns.apps().deployments().withName("work-stage-workers").get()),
                         "the workers get the public key of the Secret named");
+                    assertEquals(
+                        "work-keys",
+                        curveKeyVolume(ns.apps().deployments().withName("work-stage").get()),
+                        "the device pod mounts the Secret named");
                     Map<String, Object> ready = readyCondition(ns, "keyless");
                     assertEquals("False", ready.get("status"), "keyless: " + ready);
                     assertEquals("InvalidSpec", ready.get("reason"), "keyless: " + ready);
@@ -469,6 +524,11 @@ class ChartInstallIT {
       } catch (ConditionTimeoutException | TerminalFailureException e) {
         throw new AssertionError(e.getMessage() + "\nThe operator's log ends:\n" + tail(log), e);
       }
+      if (readsSecrets) {
+        assertNull(
+            ns.apps().deployments().withName("lost-stage").get(),
+            "children made although the Secret named is missing");
+      }
       if (!generatesKeys) {
         assertNull(
             ns.secrets().withName("work-stage-curve").get(), "a keypair generated although off");
@@ -498,6 +558,16 @@ class ChartInstallIT {
   private static final String SERVER_PUBLIC_KEY = "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7";
 
   private static final String SERVER_SECRET_KEY = "JTKVSB%%)wK0E.X)V>+}o?pNmC{O&4W4b!Ni{Lh6";
+
+  /** The Secret of the device pod's curve-keys volume. */
+  private static String curveKeyVolume(Deployment device) {
+    assertNotNull(device, "device Deployment");
+    return device.getSpec().getTemplate().getSpec().getVolumes().stream()
+        .filter(v -> "curve-keys".equals(v.getName()))
+        .map(v -> v.getSecret().getSecretName())
+        .findFirst()
+        .orElse(null);
+  }
 
   /** The Secret the workers' ZEROMESH_CURVE_SERVER_KEY comes from. */
   private static String curveKeySecret(Deployment workers) {
@@ -683,11 +753,11 @@ class ChartInstallIT {
   }
 
   /**
-   * The Secret calls of an operator that generates no keypairs, made as its ServiceAccount: a get
-   * by name of the Secret a resource names works; a list (what an informer starts with) and an
-   * apply are refused.
+   * The Secret calls the default install's operator could make, made as its ServiceAccount: a get
+   * by name of a Secret that exists (what reading spec.curve.secretName was), a list (what an
+   * informer starts with) and an apply are all refused.
    */
-  private static void assertSecretReadsOnly(
+  private static void assertNoSecretAccess(
       String operatorNamespace, String serviceAccount, String namespace) {
     client
         .namespaces()
@@ -706,7 +776,10 @@ class ChartInstallIT {
     client.secrets().inNamespace(namespace).resource(named).serverSideApply();
     try (KubernetesClient operator = impersonating(operatorNamespace, serviceAccount)) {
       var secrets = operator.secrets().inNamespace(namespace);
-      assertNotNull(secrets.withName("orders-keys").get(), "get of a named Secret");
+      KubernetesClientException get =
+          assertThrows(
+              KubernetesClientException.class, () -> secrets.withName("orders-keys").get());
+      assertEquals(403, get.getCode(), get.getMessage());
       KubernetesClientException list =
           assertThrows(
               KubernetesClientException.class,

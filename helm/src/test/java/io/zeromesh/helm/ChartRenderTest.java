@@ -74,6 +74,9 @@ class ChartRenderTest {
     assertEquals("JOSDK_ALL_NAMESPACES", env.get("QUARKUS_OPERATOR_SDK_NAMESPACES"));
     assertEquals("true", env.get("ZEROMESH_LEADER_ELECTION"));
     assertEquals("false", env.get("ZEROMESH_LOG_JSON"));
+    // Watching every namespace the operator neither generates keypairs nor reads Secrets.
+    assertEquals("false", env.get("ZEROMESH_CURVE_GENERATED_KEYS"));
+    assertEquals("false", env.get("ZEROMESH_CURVE_READ_SECRETS"));
 
     List<Map<String, Object>> allEnv = at(m.operatorContainer(), "env");
     Map<String, Object> namespaceVar =
@@ -141,9 +144,7 @@ class ChartRenderTest {
         Set.of(
             "ServiceAccount/zeromesh-operator",
             "ClusterRole/zeromesh-operator",
-            "ClusterRole/zeromesh-operator-secrets",
             "ClusterRoleBinding/zeromesh-operator",
-            "ClusterRoleBinding/zeromesh-operator-secrets",
             "Role/zeromesh-operator-leader-election",
             "RoleBinding/zeromesh-operator-leader-election",
             "Service/zeromesh-operator-metrics",

@@ -37,6 +37,7 @@ class ChartSchemaTest {
           dashboard namespace not a name   | metrics: {dashboard: {namespace: Mon_1}}    | namespace
           typo in curve                    | curve: {generateKeys: true}                 | generateKeys
           string where generatedKeys is    | curve: {generatedKeys: "yes"}               | generatedKeys
+          string where readSecrets is      | curve: {readSecrets: "no"}                  | readSecrets
           """)
   void rejects(String what, String values, String offendingKey) {
     IllegalStateException e =
@@ -60,6 +61,7 @@ class ChartSchemaTest {
           documented example: PodMonitor        | metrics: {podMonitor: {enabled: true, labels: {release: kube-prometheus-stack}, interval: 15s, scrapeTimeout: 5s}}
           documented example: PrometheusRule    | metrics: {prometheusRule: {enabled: true, deviceDownFor: 5m, dropsPerSecond: 10, dropsFor: 30m, workersUnavailableFor: 30m, reconcileErrorsFor: 30m}}
           documented example: curve             | curve: {generatedKeys: true}
+          documented example: readSecrets       | curve: {readSecrets: true}
           documented example: dashboard         | metrics: {dashboard: {enabled: true, namespace: monitoring, label: grafana_dashboard, labelValue: "true", annotations: {grafana_folder: Messaging}}}
           """)
   void accepts(String what, String values) {

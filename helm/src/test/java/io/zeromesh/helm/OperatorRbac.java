@@ -31,27 +31,60 @@ final class OperatorRbac {
   /**
    * Secret permissions the code needs only when it generates CURVE keypairs
    * (ZEROMESH_CURVE_GENERATED_KEYS, the chart's curve.generatedKeys), with the reason; without, the
-   * keypair dependent is never activated and the operator only gets the Secrets resources name.
+   * keypair dependent is never activated and no Secret informer starts.
    */
   static final Map<Permission, String> GENERATED_KEYS = generatedKeys();
+
+  /**
+   * Secret permissions the code needs only when it reads the CURVE Secrets resources name
+   * (ZEROMESH_CURVE_READ_SECRETS, the chart's curve.readSecrets), with the reason; without, the
+   * pods mount them and the kubelet alone reads them.
+   */
+  static final Map<Permission, String> READ_SECRETS =
+      Map.of(
+          new Permission("", "secrets", "get"),
+          "UserSecrets.read gets each Secret a resource names, to check it and hash it");
 
   /** Needed in the operator's own namespace when leader election is on; QOSDK generates none. */
   static final Map<Permission, String> LEADER_ELECTION = leaderElection();
 
   private OperatorRbac() {}
 
-  /** Everything the operator needs in a namespace it reconciles, generating CURVE keypairs. */
+  /**
+   * Everything the operator needs in a namespace it reconciles, generating CURVE keypairs and
+   * reading the Secrets resources name (the namespaced default).
+   */
   static Set<Permission> neededInReconciledNamespace() throws IOException {
-    return neededInReconciledNamespace(true);
+    return neededInReconciledNamespace(true, true);
   }
 
-  /** Everything the operator needs in a namespace it reconciles, with or without generated keys. */
-  static Set<Permission> neededInReconciledNamespace(boolean generatedKeys) throws IOException {
+  /**
+   * Everything the operator needs in a namespace it reconciles, with or without generated keys,
+   * reading the Secrets resources name or not: the generated set, whose Secret permissions (those
+   * of the keypair dependent) are kept only as far as one of the two settings needs them.
+   */
+  static Set<Permission> neededInReconciledNamespace(boolean generatedKeys, boolean readSecrets)
+      throws IOException {
     Set<Permission> needed = new TreeSet<>(GeneratedRbac.required());
     needed.removeAll(DROPPED.keySet());
     needed.addAll(ADDED.keySet());
-    if (!generatedKeys) {
-      needed.removeAll(GENERATED_KEYS.keySet());
+    Set<Permission> secrets = new TreeSet<>();
+    needed.removeIf(p -> p.resource().equals("secrets") && secrets.add(p));
+    for (Map<Permission, String> wanted : List.of(GENERATED_KEYS, READ_SECRETS)) {
+      Set<Permission> notGenerated = new TreeSet<>(wanted.keySet());
+      notGenerated.removeAll(secrets);
+      if (!notGenerated.isEmpty()) {
+        throw new IllegalStateException(
+            "the operator's generated RBAC no longer has "
+                + notGenerated
+                + ": update OperatorRbac");
+      }
+    }
+    if (generatedKeys) {
+      needed.addAll(GENERATED_KEYS.keySet());
+    }
+    if (readSecrets) {
+      needed.addAll(READ_SECRETS.keySet());
     }
     return needed;
   }
@@ -98,6 +131,9 @@ final class OperatorRbac {
 
   private static Map<Permission, String> generatedKeys() {
     Map<Permission, String> keys = new LinkedHashMap<>();
+    keys.put(
+        new Permission("", "secrets", "get"),
+        "the generated keypair is got by name while its informer has not synced");
     for (String verb : List.of("list", "watch")) {
       keys.put(
           new Permission("", "secrets", verb),

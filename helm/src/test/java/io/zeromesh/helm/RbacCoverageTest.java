@@ -36,31 +36,111 @@ class RbacCoverageTest {
   private static final String SCOPED = "watchNamespaces: [team-a, team-b]\n";
 
   private static final String GENERATED_KEYS = "curve: {generatedKeys: true}\n";
-  private static final String NO_GENERATED_KEYS = "curve: {generatedKeys: false}\n";
+  private static final String READ_SECRETS = "curve: {readSecrets: true}\n";
 
-  /** What the operator needs generating CURVE keypairs (the namespaced default). */
-  private static Set<Permission> needed;
-
-  /** What it needs without generated keypairs (the all-namespaces default). */
-  private static Set<Permission> neededWithoutKeys;
+  /** What the operator needs in the all-namespaces default: no generated keys, no Secret read. */
+  private static Set<Permission> neededByDefault;
 
   @BeforeAll
   static void readWhatTheOperatorNeeds() throws IOException {
-    needed = OperatorRbac.neededInReconciledNamespace(true);
-    neededWithoutKeys = OperatorRbac.neededInReconciledNamespace(false);
+    neededByDefault = OperatorRbac.neededInReconciledNamespace(false, false);
+  }
+
+  /**
+   * One way to install the chart: its values, and what the operator then does.
+   *
+   * @param generatedKeys the operator generates CURVE keypairs (ZEROMESH_CURVE_GENERATED_KEYS)
+   * @param readSecrets it reads the CURVE Secrets resources name (ZEROMESH_CURVE_READ_SECRETS)
+   */
+  record Setting(String values, boolean scoped, boolean generatedKeys, boolean readSecrets) {
+    Set<Permission> needed() throws IOException {
+      return OperatorRbac.neededInReconciledNamespace(generatedKeys, readSecrets);
+    }
+
+    @Override
+    public String toString() {
+      return (values.isEmpty() ? "the default values" : values.strip().replace('\n', ' '))
+          + " (generated keys "
+          + generatedKeys
+          + ", Secrets read "
+          + readSecrets
+          + ")";
+    }
+  }
+
+  /**
+   * Every mode (all namespaces, a list) with each of curve.generatedKeys and curve.readSecrets
+   * unset, true and false: 18 installs. Unset, each is on exactly when namespaces are listed.
+   */
+  static List<Setting> everySetting() {
+    List<Setting> settings = new ArrayList<>();
+    Boolean[] choices = {null, true, false};
+    for (boolean scoped : new boolean[] {false, true}) {
+      for (Boolean keys : choices) {
+        for (Boolean read : choices) {
+          List<String> curve = new ArrayList<>();
+          if (keys != null) {
+            curve.add("generatedKeys: " + keys);
+          }
+          if (read != null) {
+            curve.add("readSecrets: " + read);
+          }
+          String values =
+              (scoped ? SCOPED : "")
+                  + (curve.isEmpty() ? "" : "curve: {" + String.join(", ", curve) + "}\n");
+          settings.add(
+              new Setting(
+                  values, scoped, keys != null ? keys : scoped, read != null ? read : scoped));
+        }
+      }
+    }
+    return settings;
   }
 
   @Test
-  void clusterWideInstallGrantsWhatTheCodeNeedsAndNothingMore() {
+  void everyModeAndCurveSettingGrantsWhatTheCodeNeedsAndNothingMore() throws IOException {
+    List<Setting> settings = everySetting();
+    assertEquals(18, settings.size());
+    for (Setting setting : settings) {
+      Manifests m = ChartFixture.render(setting.values());
+      if (setting.scoped()) {
+        assertNamespaced(m, setting.needed(), setting.toString());
+      } else {
+        assertClusterWide(m, setting.needed(), setting.toString());
+      }
+      // The operator is told what its RBAC allows: it makes no call the chart did not grant.
+      assertEquals(
+          Boolean.toString(setting.generatedKeys()),
+          operatorEnv(m, "ZEROMESH_CURVE_GENERATED_KEYS"),
+          setting.toString());
+      assertEquals(
+          Boolean.toString(setting.readSecrets()),
+          operatorEnv(m, "ZEROMESH_CURVE_READ_SECRETS"),
+          setting.toString());
+      boolean secretsRole = !setting.scoped() && (setting.generatedKeys() || setting.readSecrets());
+      for (String kind : List.of("ClusterRole", "ClusterRoleBinding")) {
+        assertEquals(
+            secretsRole,
+            m.find(kind, RELEASE + "-secrets").isPresent(),
+            kind + " " + RELEASE + "-secrets with " + setting);
+      }
+    }
+  }
+
+  @Test
+  void theDefaultInstallHasNoAccessToSecretsAnywhere() throws IOException {
     Manifests m = ChartFixture.render();
-    assertClusterWide(m, neededWithoutKeys, "watching all namespaces, no generated keys");
+    for (String namespace : List.of("some-namespace", "default", NAMESPACE)) {
+      List<Permission> secrets =
+          effective(m, namespace).stream().filter(p -> p.resource().equals("secrets")).toList();
+      assertTrue(secrets.isEmpty(), "the default install grants in " + namespace + ": " + secrets);
+    }
+    assertTrue(m.find("ClusterRole", RELEASE + "-secrets").isEmpty());
     assertTrue(
-        effective(m, "some-namespace").stream()
-            .filter(p -> p.resource().equals("secrets"))
-            .allMatch(p -> p.verb().equals("get")),
-        "the default install may only get Secrets: " + effective(m, "some-namespace"));
-    assertClusterWide(
-        ChartFixture.render(GENERATED_KEYS), needed, "watching all namespaces, generated keys");
+        neededByDefault.stream().noneMatch(p -> p.resource().equals("secrets")),
+        "the default operator needs no Secret: " + neededByDefault);
+    assertEquals("false", operatorEnv(m, "ZEROMESH_CURVE_GENERATED_KEYS"));
+    assertEquals("false", operatorEnv(m, "ZEROMESH_CURVE_READ_SECRETS"));
   }
 
   private static void assertClusterWide(Manifests m, Set<Permission> needed, String situation) {
@@ -73,44 +153,30 @@ class RbacCoverageTest {
     assertWithin(effectiveClusterScoped(m), needed, situation + ", through ClusterRoleBindings");
   }
 
-  @Test
-  void theOperatorIsToldWhetherItGeneratesKeysAsTheRbacSays() {
-    assertEquals("false", operatorEnv(ChartFixture.render(), "ZEROMESH_CURVE_GENERATED_KEYS"));
-    assertEquals(
-        "true", operatorEnv(ChartFixture.render(GENERATED_KEYS), "ZEROMESH_CURVE_GENERATED_KEYS"));
-    assertEquals("true", operatorEnv(ChartFixture.render(SCOPED), "ZEROMESH_CURVE_GENERATED_KEYS"));
-    assertEquals(
-        "false",
-        operatorEnv(
-            ChartFixture.render(SCOPED + NO_GENERATED_KEYS), "ZEROMESH_CURVE_GENERATED_KEYS"));
-  }
-
   private static String operatorEnv(Manifests m, String name) {
     return m.operatorEnv().get(name);
   }
 
-  @Test
-  void namespacedInstallGrantsWhatTheCodeNeedsInEachWatchedNamespaceOnly() {
-    assertNamespaced(ChartFixture.render(SCOPED), needed);
-    assertNamespaced(ChartFixture.render(SCOPED + NO_GENERATED_KEYS), neededWithoutKeys);
-  }
-
-  private static void assertNamespaced(Manifests m, Set<Permission> needed) {
+  private static void assertNamespaced(Manifests m, Set<Permission> needed, String situation) {
     for (String namespace : List.of("team-a", "team-b")) {
-      assertCovers(effective(m, namespace), needed, "in watched namespace " + namespace);
-      assertWithin(effective(m, namespace), needed, "in watched namespace " + namespace);
+      assertCovers(effective(m, namespace), needed, situation + ", in watched " + namespace);
+      assertWithin(effective(m, namespace), needed, situation + ", in watched " + namespace);
     }
-    assertWithin(effective(m, "not-watched"), Set.of(), "in an unwatched namespace");
+    assertWithin(effective(m, "not-watched"), Set.of(), situation + ", in an unwatched namespace");
     assertWithin(
-        effective(m, NAMESPACE), OperatorRbac.LEADER_ELECTION.keySet(), "in its own namespace");
-    assertTrue(m.ofKind("ClusterRole").isEmpty(), "a ClusterRole in namespaced mode");
-    assertTrue(m.ofKind("ClusterRoleBinding").isEmpty(), "a ClusterRoleBinding in namespaced mode");
+        effective(m, NAMESPACE),
+        OperatorRbac.LEADER_ELECTION.keySet(),
+        situation + ", in its own namespace");
+    assertTrue(m.ofKind("ClusterRole").isEmpty(), "a ClusterRole in namespaced mode: " + situation);
+    assertTrue(
+        m.ofKind("ClusterRoleBinding").isEmpty(),
+        "a ClusterRoleBinding in namespaced mode: " + situation);
   }
 
   @Test
-  void noDroppedPermissionIsGrantedInEitherMode() {
-    for (String values : new String[] {null, SCOPED}) {
-      Manifests m = ChartFixture.render(values);
+  void noDroppedPermissionIsGrantedInAnySetting() {
+    for (Setting setting : everySetting()) {
+      Manifests m = ChartFixture.render(setting.values());
       for (String namespace : List.of("team-a", "some-namespace", NAMESPACE)) {
         Set<Permission> granted = effective(m, namespace);
         List<String> leaked =
@@ -118,13 +184,14 @@ class RbacCoverageTest {
                 .filter(d -> granted.stream().anyMatch(g -> d.getKey().coveredBy(g)))
                 .map(d -> d.getKey() + " (" + d.getValue() + ")")
                 .toList();
-        assertTrue(leaked.isEmpty(), "granted in " + namespace + " with " + values + ": " + leaked);
+        assertTrue(
+            leaked.isEmpty(), "granted in " + namespace + " with " + setting + ": " + leaked);
       }
     }
   }
 
   @Test
-  void secretsAreOnlyReadClusterWideByDefaultAndNeverClusterWideWhenNamespaced() {
+  void secretsAreClusterWideOnlyWhenAskedForAndNeverWhenNamespaced() {
     Manifests all = ChartFixture.render();
     assertFalse(
         Permission.expand(at(all.get("ClusterRole", RELEASE), "rules")).stream()
@@ -132,16 +199,11 @@ class RbacCoverageTest {
         "Secrets belong in their own role");
     assertEquals(
         Set.of("get"),
-        Permission.expand(at(all.get("ClusterRole", RELEASE + "-secrets"), "rules")).stream()
-            .map(Permission::verb)
-            .collect(Collectors.toSet()),
-        "the default install's Secrets ClusterRole");
-    Manifests generating = ChartFixture.render(GENERATED_KEYS);
+        secretVerbs(ChartFixture.render(READ_SECRETS).get("ClusterRole", RELEASE + "-secrets")),
+        "the Secrets ClusterRole with curve.readSecrets");
     assertEquals(
         Set.of("get", "list", "watch", "create", "patch", "delete"),
-        Permission.expand(at(generating.get("ClusterRole", RELEASE + "-secrets"), "rules")).stream()
-            .map(Permission::verb)
-            .collect(Collectors.toSet()),
+        secretVerbs(ChartFixture.render(GENERATED_KEYS).get("ClusterRole", RELEASE + "-secrets")),
         "the Secrets ClusterRole with curve.generatedKeys");
 
     Manifests scoped = ChartFixture.render(SCOPED);
@@ -149,8 +211,16 @@ class RbacCoverageTest {
       assertTrue(scoped.ofKind(kind).isEmpty(), kind + " rendered although namespaced");
     }
     assertTrue(
-        effective(scoped, "team-a").containsAll(OperatorRbac.GENERATED_KEYS.keySet()),
-        "a watched namespace's Role grants the generated keypairs' Secrets");
+        effective(scoped, "team-a").containsAll(OperatorRbac.GENERATED_KEYS.keySet())
+            && effective(scoped, "team-a").containsAll(OperatorRbac.READ_SECRETS.keySet()),
+        "a watched namespace's Role grants the generated keypairs' and the named Secrets' calls");
+  }
+
+  private static Set<String> secretVerbs(Map<String, Object> role) {
+    return Permission.expand(at(role, "rules")).stream()
+        .filter(p -> p.resource().equals("secrets"))
+        .map(Permission::verb)
+        .collect(Collectors.toSet());
   }
 
   @Test
@@ -177,15 +247,18 @@ class RbacCoverageTest {
 
   @Test
   void everyRuleSaysWhyTheCodeNeedsIt() {
-    for (String values : new String[] {null, SCOPED}) {
-      List<String> lines = ChartFixture.renderText(values).lines().toList();
+    for (Setting setting : everySetting()) {
+      List<String> lines = ChartFixture.renderText(setting.values()).lines().toList();
       int rules = 0;
       for (int i = 0; i < lines.size(); i++) {
         if (lines.get(i).trim().startsWith("- apiGroups:")) {
           rules++;
           assertTrue(
               i > 0 && lines.get(i - 1).trim().startsWith("#"),
-              "rule without a comment saying why: line " + (i + 1) + " of the rendering");
+              "rule without a comment saying why: line "
+                  + (i + 1)
+                  + " of the rendering with "
+                  + setting);
         }
       }
       assertTrue(rules >= 9, "only " + rules + " rules rendered");
@@ -197,14 +270,12 @@ class RbacCoverageTest {
     Set<Permission> granted = new TreeSet<>(effective(ChartFixture.render(), "some-namespace"));
     granted.removeIf(p -> p.resource().equals("deployments"));
     AssertionError missing =
-        assertThrows(
-            AssertionError.class, () -> assertCovers(granted, neededWithoutKeys, "mutated"));
+        assertThrows(AssertionError.class, () -> assertCovers(granted, neededByDefault, "mutated"));
     assertTrue(missing.getMessage().contains("apps/deployments create"), missing.getMessage());
 
     granted.add(new Permission("", "configmaps", "get"));
     AssertionError extra =
-        assertThrows(
-            AssertionError.class, () -> assertWithin(granted, neededWithoutKeys, "mutated"));
+        assertThrows(AssertionError.class, () -> assertWithin(granted, neededByDefault, "mutated"));
     assertTrue(extra.getMessage().contains("core/configmaps get"), extra.getMessage());
   }
 

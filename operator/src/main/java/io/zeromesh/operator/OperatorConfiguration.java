@@ -24,6 +24,9 @@ public class OperatorConfiguration {
   @ConfigProperty(name = "zeromesh.curve.generated-keys")
   boolean generatedCurveKeys;
 
+  @ConfigProperty(name = "zeromesh.curve.read-secrets")
+  boolean readCurveSecrets;
+
   @ConfigProperty(name = "zeromesh.leader-election")
   boolean leaderElection;
 
@@ -39,7 +42,14 @@ public class OperatorConfiguration {
             ? "CURVE keypair Secrets generated on demand (Secrets watched where resources are)"
             : "CURVE keypairs not generated: Secrets neither watched nor written; resources must"
                 + " name theirs in spec.curve.secretName");
-    return new OperatorDefaults(brokerImage, brokerImagePullPolicy, generatedCurveKeys);
+    LOG.info(
+        readCurveSecrets
+            ? "CURVE Secrets that resources name are read: checked in status, rotation rolls pods"
+            : "CURVE Secrets that resources name are not read (only the pods mount them): a"
+                + " missing one keeps the pods from starting; after a rotation run kubectl rollout"
+                + " restart");
+    return new OperatorDefaults(
+        brokerImage, brokerImagePullPolicy, generatedCurveKeys, readCurveSecrets);
   }
 
   /**

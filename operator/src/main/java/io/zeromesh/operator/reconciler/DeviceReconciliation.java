@@ -16,6 +16,7 @@ import io.zeromesh.operator.resources.ConfigHash;
 import io.zeromesh.operator.resources.CurveKeys;
 import io.zeromesh.operator.resources.CurveSecretBuilder;
 import io.zeromesh.operator.resources.DeviceResources;
+import io.zeromesh.operator.resources.Labels;
 import io.zeromesh.operator.resources.OperatorDefaults;
 import io.zeromesh.operator.resources.ReferenceResolver;
 import io.zeromesh.operator.resources.ResolvedReferences;
@@ -28,6 +29,7 @@ import io.zeromesh.operator.status.Verdict;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -74,7 +76,12 @@ final class DeviceReconciliation {
       }
     }
     if (verdict.ok()) {
-      UserSecrets secrets = UserSecrets.read(resource, context);
+      UserSecrets secrets =
+          UserSecrets.read(
+              resource,
+              defaults,
+              (namespace, name) ->
+                  context.getClient().secrets().inNamespace(namespace).withName(name).get());
       if (secrets.problem() != null) {
         verdict = secrets.problem();
         recheck = SECRET_RECHECK;
@@ -99,7 +106,8 @@ final class DeviceReconciliation {
             verdict,
             observe(resource, context),
             previous,
-            Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+            Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+            UserSecrets.unreadNote(resource, defaults));
     S next = values.applyTo(emptyStatus.get());
     ReadyEvents.between(previous == null ? null : previous.getConditions(), next.getConditions())
         .ifPresent(event -> EventRecorder.record(context.getClient(), resource, event));
@@ -221,19 +229,29 @@ final class DeviceReconciliation {
 
   /**
    * The CURVE Secrets the user names: read at each reconcile (they are not watched: watching every
-   * Secret would cache them all), their content hashed so a rotation rolls the pods.
+   * Secret would cache them all), their content hashed so a rotation rolls the pods. Only when the
+   * operator reads them (ZEROMESH_CURVE_READ_SECRETS); otherwise none is got, and Kubernetes alone
+   * reads them, for the pods' volumes and the workers' secretKeyRef.
    */
-  private record UserSecrets(String version, Verdict problem) {
-    static UserSecrets read(ZmqDevice resource, Context<?> context) {
+  record UserSecrets(String version, Verdict problem) {
+    /** Nothing read: no check, no hash (the pods roll only with their spec). */
+    static final UserSecrets UNREAD = new UserSecrets("", null);
+
+    /** How a Secret is got by namespace and name (null when there is none). */
+    interface Getter {
+      Secret get(String namespace, String name);
+    }
+
+    static UserSecrets read(ZmqDevice resource, OperatorDefaults defaults, Getter get) {
       DeviceSpec spec = resource.deviceSpec();
-      if (!spec.curveEnabled()) {
-        return new UserSecrets("", null);
+      if (!spec.curveEnabled() || !defaults.readsCurveSecrets()) {
+        return UNREAD;
       }
       CurveSpec curve = spec.getCurve();
       String namespace = resource.getMetadata().getNamespace();
       StringBuilder version = new StringBuilder();
       if (curve.getSecretName() != null) {
-        Secret keys = get(context, namespace, curve.getSecretName());
+        Secret keys = get.get(namespace, curve.getSecretName());
         if (keys == null) {
           return missing("spec.curve.secretName", namespace, curve.getSecretName());
         }
@@ -248,7 +266,7 @@ final class DeviceReconciliation {
         version.append(ConfigHash.ofData(keys.getData()));
       }
       if (curve.getAllowedClientsSecretName() != null) {
-        Secret clients = get(context, namespace, curve.getAllowedClientsSecretName());
+        Secret clients = get.get(namespace, curve.getAllowedClientsSecretName());
         if (clients == null) {
           return missing(
               "spec.curve.allowedClientsSecretName",
@@ -260,14 +278,38 @@ final class DeviceReconciliation {
       return new UserSecrets(version.toString(), null);
     }
 
+    /**
+     * What the status says while the device pods are not available, when the operator does not read
+     * the Secrets they mount: which ones, and where to look (the pods' events), since a missing
+     * Secret or bad keys show only there. Null when it reads them or none is named.
+     */
+    static String unreadNote(ZmqDevice resource, OperatorDefaults defaults) {
+      DeviceSpec spec = resource.deviceSpec();
+      if (!spec.curveEnabled() || defaults.readsCurveSecrets()) {
+        return null;
+      }
+      CurveSpec curve = spec.getCurve();
+      List<String> named = new ArrayList<>();
+      if (curve.getSecretName() != null) {
+        named.add(curve.getSecretName() + " (spec.curve.secretName)");
+      }
+      if (curve.getAllowedClientsSecretName() != null) {
+        named.add(curve.getAllowedClientsSecretName() + " (spec.curve.allowedClientsSecretName)");
+      }
+      if (named.isEmpty()) {
+        return null;
+      }
+      return "its pods mount Secret "
+          + String.join(" and ", named)
+          + ", which the operator does not read (ZEROMESH_CURVE_READ_SECRETS=false): a missing"
+          + " Secret or bad keys keep them from starting; see kubectl describe pods -l "
+          + Labels.asString(Labels.selector(resource, Labels.COMPONENT_DEVICE));
+    }
+
     private static UserSecrets missing(String field, String namespace, String name) {
       return new UserSecrets(
           "",
           Verdict.referenceNotFound("not found: " + field + ": Secret " + namespace + "/" + name));
-    }
-
-    private static Secret get(Context<?> context, String namespace, String name) {
-      return context.getClient().secrets().inNamespace(namespace).withName(name).get();
     }
   }
 }

@@ -31,6 +31,20 @@ public final class DeviceStatusCalculator {
       ObservedChildren observed,
       DeviceStatus previous,
       String now) {
+    return compute(device, verdict, observed, previous, now, null);
+  }
+
+  /**
+   * @param unavailableNote appended to the Ready message while the device pods exist but are not
+   *     available (what the operator cannot check itself, e.g. Secrets it does not read), or null
+   */
+  public static StatusValues compute(
+      ZmqDevice device,
+      Verdict verdict,
+      ObservedChildren observed,
+      DeviceStatus previous,
+      String now,
+      String unavailableNote) {
     long generation = generation(device);
     List<Condition> before = previous == null ? List.of() : previous.getConditions();
     List<Condition> next = new ArrayList<>();
@@ -44,7 +58,7 @@ public final class DeviceStatusCalculator {
     } else {
       next.add(
           verdict.ok()
-              ? ready(device, DevicePods.of(observed), before, generation)
+              ? ready(device, DevicePods.of(observed), before, generation, unavailableNote)
               : Conditions.condition(
                   Conditions.READY, false, verdict.reason(), verdict.message(), generation));
       endpoints = endpoints(device, observed);
@@ -84,7 +98,12 @@ public final class DeviceStatusCalculator {
   }
 
   private static Condition ready(
-      ZmqDevice device, DevicePods pods, List<Condition> before, long generation) {
+      ZmqDevice device,
+      DevicePods pods,
+      List<Condition> before,
+      long generation,
+      String unavailableNote) {
+    String note = unavailableNote == null ? "" : "; " + unavailableNote;
     DeviceResources names = DeviceResources.of(device);
     String frontend = names.frontendEndpoint();
     boolean replicated = names.deviceReplicas() > 1;
@@ -124,14 +143,14 @@ public final class DeviceStatusCalculator {
           Conditions.READY,
           false,
           Conditions.REASON_DEVICE_UNAVAILABLE,
-          what + (replicated ? " are not available" : " is not available"),
+          what + (replicated ? " are not available" : " is not available") + note,
           generation);
     }
     return Conditions.condition(
         Conditions.READY,
         false,
         Conditions.REASON_PROGRESSING,
-        "waiting for " + what + " to become available",
+        "waiting for " + what + " to become available" + note,
         generation);
   }
 

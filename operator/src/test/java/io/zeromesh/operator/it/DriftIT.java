@@ -78,6 +78,51 @@ class DriftIT {
     assertEquals(serviceVersion, frontend.get().getMetadata().getResourceVersion(), "Service");
   }
 
+  /**
+   * A rotated CURVE Secret that the operator does not read (ZEROMESH_CURVE_READ_SECRETS=false)
+   * reaches the pods through {@code kubectl rollout restart}: its pod-template annotation, which
+   * the operator does not set, stays, so the restart is not undone, and it causes no apply.
+   */
+  @Test
+  void aRolloutRestartIsKeptAndNotReapplied() throws InterruptedException {
+    client.resource(TestResources.broker(ns, "restarted", s -> {})).create();
+    Supplier<Deployment> device =
+        () -> client.apps().deployments().inNamespace(ns).withName("restarted-broker").get();
+    awaitPresent(device, "device Deployment");
+    String applied = device.get().getMetadata().getAnnotations().get("zeromesh.io/applied");
+    // What `kubectl rollout restart` sends: a patch of one pod-template annotation.
+    String restartedAt = "2026-12-04T19:00:00Z";
+    client
+        .apps()
+        .deployments()
+        .inNamespace(ns)
+        .withName("restarted-broker")
+        .edit(
+            d -> {
+              d.getSpec()
+                  .getTemplate()
+                  .getMetadata()
+                  .getAnnotations()
+                  .put("kubectl.kubernetes.io/restartedAt", restartedAt);
+              return d;
+            });
+    String version = device.get().getMetadata().getResourceVersion();
+    // The edit's event reaches the operator within this (the revert above takes less).
+    Thread.sleep(Duration.ofSeconds(5).toMillis());
+    Deployment after = device.get();
+    assertEquals(
+        restartedAt,
+        after
+            .getSpec()
+            .getTemplate()
+            .getMetadata()
+            .getAnnotations()
+            .get("kubectl.kubernetes.io/restartedAt"),
+        "the restart's annotation was removed");
+    assertEquals(version, after.getMetadata().getResourceVersion(), "applied again after it");
+    assertEquals(applied, after.getMetadata().getAnnotations().get("zeromesh.io/applied"));
+  }
+
   private static String containerImage(Deployment deployment) {
     return deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
   }

@@ -110,6 +110,51 @@ class WorkerDeploymentBuilderTest {
     assertNotEquals(hash, rotated);
   }
 
+  /**
+   * The key of a Secret the user names reaches the workers as a secretKeyRef, never as a literal
+   * value: the kubelet reads it, so an operator that does not read Secrets
+   * (ZEROMESH_CURVE_READ_SECRETS=false, secretsVersion "") gives the same env as one that does.
+   */
+  @Test
+  void aNamedSecretsPublicKeyComesThroughASecretKeyRefWhetherTheOperatorReadsItOrNot() {
+    ZmqBroker broker =
+        stored(
+            TestResources.broker(
+                "prod",
+                "orders",
+                s -> {
+                  s.setWorkers(TestResources.workers(1));
+                  CurveSpec curve = new CurveSpec();
+                  curve.setEnabled(true);
+                  curve.setSecretName("orders-keys");
+                  s.setCurve(curve);
+                }));
+    Deployment unread = WorkerDeploymentBuilder.build(broker, ResolvedReferences.NONE, "");
+    Deployment read = WorkerDeploymentBuilder.build(broker, ResolvedReferences.NONE, "hash-of-k");
+    for (Deployment d : List.of(unread, read)) {
+      EnvVar key =
+          d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+              .filter(e -> e.getName().equals("ZEROMESH_CURVE_SERVER_KEY"))
+              .findFirst()
+              .orElseThrow();
+      assertEquals(null, key.getValue(), "no literal key in the pod template");
+      assertEquals("orders-keys", key.getValueFrom().getSecretKeyRef().getName());
+      assertEquals("server.pub", key.getValueFrom().getSecretKeyRef().getKey());
+    }
+    assertEquals(
+        unread.getSpec().getTemplate().getSpec(),
+        read.getSpec().getTemplate().getSpec(),
+        "the pods are the same; only the hash annotation tells a read Secret's content");
+    assertEquals(
+        unread.getSpec().getTemplate().getMetadata().getAnnotations(),
+        WorkerDeploymentBuilder.build(broker, ResolvedReferences.NONE, "")
+            .getSpec()
+            .getTemplate()
+            .getMetadata()
+            .getAnnotations(),
+        "unread, the template does not change by itself: a rotation needs a restart");
+  }
+
   @Test
   void stageWorkersGetInputAndOutputAndFollowSpecReplicas() {
     ZmqPipelineStage stage =

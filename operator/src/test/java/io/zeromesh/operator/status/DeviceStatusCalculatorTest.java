@@ -215,6 +215,52 @@ class DeviceStatusCalculatorTest {
   }
 
   @Test
+  void aNoteOnWhatTheOperatorCannotCheckIsAddedOnlyWhileTheDeviceIsNotAvailable() {
+    String note = "its pods mount Secret k (spec.curve.secretName)";
+    StatusValues waiting =
+        DeviceStatusCalculator.compute(
+            broker,
+            Verdict.OK,
+            new ObservedChildren(deployment(1, 0, 2, 2), null, null),
+            null,
+            T0,
+            note);
+    assertEquals("Progressing", ready(waiting).getReason());
+    assertEquals(
+        "waiting for the device pod of b-broker to become available; " + note,
+        ready(waiting).getMessage());
+    Deployment stuck = deployment(1, 0, 2, 2);
+    stuck
+        .getStatus()
+        .setConditions(
+            java.util.List.of(
+                new DeploymentConditionBuilder()
+                    .withType("Progressing")
+                    .withStatus("False")
+                    .withReason("ProgressDeadlineExceeded")
+                    .build()));
+    StatusValues unavailable =
+        DeviceStatusCalculator.compute(
+            broker, Verdict.OK, new ObservedChildren(stuck, null, null), null, T0, note);
+    assertEquals("DeviceUnavailable", ready(unavailable).getReason());
+    assertEquals(
+        "the device pod of b-broker is not available; " + note, ready(unavailable).getMessage());
+    StatusValues serving =
+        DeviceStatusCalculator.compute(
+            broker,
+            Verdict.OK,
+            new ObservedChildren(deployment(1, 1, 2, 2), null, null),
+            null,
+            T0,
+            note);
+    assertEquals("device serving at tcp://b-broker.n.svc:5559", ready(serving).getMessage());
+    StatusValues invalid =
+        DeviceStatusCalculator.compute(
+            broker, Verdict.invalidSpec("spec.x: bad"), ObservedChildren.NONE, null, T0, note);
+    assertEquals("spec.x: bad", ready(invalid).getMessage());
+  }
+
+  @Test
   void lastTransitionTimeStaysWhileTheStatusHolds() {
     WorkersStatus stored =
         DeviceStatusCalculator.compute(broker, Verdict.OK, ObservedChildren.NONE, null, T0)
