@@ -3,6 +3,7 @@ package io.zeromesh.operator.it;
 import static io.zeromesh.operator.it.ItSupport.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -13,7 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -69,28 +72,35 @@ class ExamplesIT {
           document.get("spec"),
           stored.getAdditionalProperties().get("spec"),
           example + " " + kind + "/" + name + " spec");
-      GenericKubernetesResource reconciled =
-          eventually()
-              .until(
-                  () ->
+      // The documents are created one by one, so a resource may be reconciled before the one it
+      // references exists: ReferenceNotFound until the referenced one's event reconciles it again.
+      // What must not stay is InvalidSpec (never transient: the spec does not change) or a
+      // ReferenceNotFound that the references' watches never clear.
+      String what = example + " " + kind + "/" + name;
+      AtomicReference<GenericKubernetesResource> last = new AtomicReference<>();
+      try {
+        eventually()
+            .until(
+                () -> {
+                  last.set(
                       client
                           .genericKubernetesResources(context)
                           .inNamespace(ns)
                           .withName(name)
-                          .get(),
-                  r -> readyReason(r) != null);
-      String reason = readyReason(reconciled);
-      assertFalse(
-          reason.equals("InvalidSpec") || reason.equals("ReferenceNotFound"),
-          () ->
-              example
-                  + " "
-                  + kind
-                  + "/"
-                  + name
-                  + ": "
-                  + reconciled.getAdditionalProperties().get("status"));
+                          .get());
+                  return readyReason(last.get());
+                },
+                reason -> reason != null && !reason.equals("ReferenceNotFound"));
+      } catch (ConditionTimeoutException e) {
+        fail(what + ": no Ready condition other than ReferenceNotFound: " + status(last.get()));
+      }
+      assertNotEquals(
+          "InvalidSpec", readyReason(last.get()), () -> what + ": " + status(last.get()));
     }
+  }
+
+  private static Object status(GenericKubernetesResource r) {
+    return r == null ? "(not found)" : r.getAdditionalProperties().get("status");
   }
 
   @SuppressWarnings("unchecked")
