@@ -31,6 +31,7 @@ public final class ExpectedCases {
           "ReplicatedDevicesE2eTest#rollingChangeOfAReplicatedForwarderCostsTheReplicaNotYetRolledNothingAndNobodyADuplicate",
           "DisruptionBudgetE2eTest#anEvictionBeyondTheBudgetIsRefusedAndOneWithinItIsAllowed",
           "CurveSecurityE2eTest#clientWithServerKeyIsServedAndPlaintextClientIsRefused",
+          "CurveNamedSecretE2eTest#aSecretOnlyThePodsReadIsReportedWhileMissingServesAndRotatesByARestart",
           "InvalidSpecE2eTest#invalidSpecIsReportedAndOthersAreStillServed",
           "LeaderElectionE2eTest#standbyTakesOverTheLeaseAndFinishesTheChange");
 
