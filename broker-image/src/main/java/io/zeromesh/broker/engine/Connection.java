@@ -53,6 +53,9 @@ final class Connection extends ChannelInboundHandlerAdapter
   private ByteBuf plain;
   private ChannelHandlerContext ctx;
   private ByteBuf cumulation;
+  // NULL, READY: a read that arrived while the cumulation held the start of a message.
+  private ByteBuf next;
+  private static final int STITCH_STEPS = 8;
   private State state = State.GREETING;
   private Greeting peerGreeting;
   private Peer peer;
@@ -113,10 +116,13 @@ final class Connection extends ChannelInboundHandlerAdapter
       return;
     }
     lastReadNanos = System.nanoTime();
-    cumulation =
-        cumulation == null
-            ? in
-            : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
+    if (cumulation == null) {
+      cumulation = in;
+    } else if (curveIn == null && state == State.READY && !blocked) {
+      next = in; // joined in decodeNull, without copying it
+    } else {
+      cumulation = ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
+    }
     process();
   }
 
@@ -140,7 +146,7 @@ final class Connection extends ChannelInboundHandlerAdapter
         mechanism.start(this);
         ctx.flush();
       }
-      boolean all = curveIn == null ? decoder.decode(cumulation, this) : decodeCurve();
+      boolean all = curveIn == null ? decodeNull() : decodeCurve();
       if (!all && !blocked && state == State.READY) {
         blocked = true;
         ctx.channel().config().setAutoRead(false);
@@ -181,6 +187,52 @@ final class Connection extends ChannelInboundHandlerAdapter
       b.discardSomeReadBytes();
     }
     return b;
+  }
+
+  /**
+   * NULL: decodes the cumulation, or, when a read came while it held the start of a message ({@link
+   * #next}), finishes that message with just the bytes it lacks and then decodes the new read where
+   * it lies, so that its messages leave as slices of the read buffer instead of a copy of it. A
+   * message of many frames, or one the device holds, falls back to appending the read (a copy).
+   */
+  private boolean decodeNull() throws ZmtpException {
+    ByteBuf in = next;
+    if (in == null) {
+      return decoder.decode(cumulation, this);
+    }
+    boolean all = true;
+    for (int i = 0; i < STITCH_STEPS && all && cumulation.isReadable(); i++) {
+      long want = decoder.wanted(cumulation);
+      if (want <= 0 || want > in.readableBytes()) {
+        break;
+      }
+      cumulation = writable(cumulation, (int) want);
+      cumulation.writeBytes(in, (int) want);
+      all = decoder.decode(cumulation, this);
+    }
+    next = null;
+    if (cumulation.isReadable()) {
+      cumulation = ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
+      return all && decoder.decode(cumulation, this);
+    }
+    endpoint.decoded(); // what the outboxes hold of the old buffer leaves (retained) before it goes
+    cumulation.release();
+    cumulation = in;
+    return decoder.decode(cumulation, this);
+  }
+
+  /**
+   * {@code b}, or a copy of its readable bytes with room for {@code more}: bytes are only ever
+   * appended after its writer index, where no slice handed out reaches.
+   */
+  private ByteBuf writable(ByteBuf b, int more) {
+    if (b.writableBytes() >= more) {
+      return b;
+    }
+    ByteBuf n = ctx.alloc().buffer(Math.max(256, b.readableBytes() + more));
+    n.writeBytes(b, b.readerIndex(), b.readableBytes());
+    b.release();
+    return n;
   }
 
   /**
@@ -446,6 +498,10 @@ final class Connection extends ChannelInboundHandlerAdapter
     if (cumulation != null) {
       cumulation.release();
       cumulation = null;
+    }
+    if (next != null) {
+      next.release();
+      next = null;
     }
     if (plain != null) {
       plain.release();

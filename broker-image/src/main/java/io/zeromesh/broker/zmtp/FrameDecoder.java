@@ -147,4 +147,31 @@ public final class FrameDecoder {
     scanned = pos - base;
     return true;
   }
+
+  /**
+   * After a {@link #decode} that took everything it could and left bytes in {@code in}: how many
+   * more bytes it needs before it can go on, the rest of the frame header or frame body it stopped
+   * in (at least 1). 0 when nothing is missing (the last call stopped at a message the sink did not
+   * take), or when {@code in} has nothing left (the next bytes start a new frame anyway).
+   *
+   * <p>This is what lets a connection finish a message that straddles two reads by copying just its
+   * missing bytes, and decode the rest of the new read where it lies.
+   */
+  public long wanted(ByteBuf in) {
+    int pos = in.readerIndex() + scanned;
+    int avail = in.writerIndex() - pos;
+    if (!in.isReadable()) {
+      return 0;
+    }
+    if (avail < 1) {
+      return 2;
+    }
+    int flags = in.getUnsignedByte(pos);
+    int header = (flags & Frames.LONG) != 0 ? 9 : 2;
+    if (avail < header) {
+      return header - avail;
+    }
+    long size = header == 9 ? in.getLong(pos + 1) : in.getUnsignedByte(pos + 1);
+    return Math.max(0, header + size - avail);
+  }
 }

@@ -121,6 +121,8 @@ public final class BenchMain {
   private final List<String> report = new ArrayList<>();
   private final List<String> rows = new ArrayList<>();
   private final List<Verdict> verdicts = new ArrayList<>();
+  private final List<String> warmNotes = new ArrayList<>();
+  private final List<String> jitNotes = new ArrayList<>();
 
   private BenchMain(
       PrintStream out, CLoad load, Path zmqbench, FlagTable.Values v, List<String> devices) {
@@ -253,17 +255,20 @@ public final class BenchMain {
     for (String device : devices) {
       try (BenchTarget.Ours zmtp = new BenchTarget.Ours(device);
           BenchTarget.ZmqProxy proxy = new BenchTarget.ZmqProxy(device, zmqbench)) {
-        // JIT warm-up of our daemon, not measured: two full runs of every pattern and size (the
-        // JVM's compiler threads would otherwise bill their work to the measured rows' CPU).
-        for (int pass = 0; pass < 2; pass++) {
-          for (Case c : cases) {
-            measure(
-                zmtp, device, c.size(), c.size() >= 1024 ? messages / 2 : messages, c.pattern());
-          }
-        }
+        warmUp(zmtp, device);
+        double cpu0 = zmtp.cpuSeconds();
+        double jit0 = zmtp.jitSeconds();
         for (Case c : cases) {
           row(device, c.pattern(), c.size(), zmtp, proxy);
         }
+        jitNotes.add(
+            String.format(
+                Locale.ROOT,
+                "  %-10s %.2f s of %.2f s (%.1f%%)",
+                device,
+                zmtp.jitSeconds() - jit0,
+                zmtp.cpuSeconds() - cpu0,
+                100 * share(zmtp.jitSeconds() - jit0, zmtp.cpuSeconds() - cpu0)));
       }
     }
     say(
@@ -281,6 +286,19 @@ public final class BenchMain {
             "cpu zmtp/zp"));
     rows.forEach(this::say);
     say("");
+    say(
+        "zmtp warm-up before each device's rows (unmeasured passes over its patterns and sizes until"
+            + " the JIT compiler threads took <= "
+            + Math.round(100 * WARM_JIT_SHARE)
+            + "% of a pass's CPU, "
+            + MIN_WARM_PASSES
+            + " to "
+            + MAX_WARM_PASSES
+            + " passes):");
+    warmNotes.forEach(this::say);
+    say("zmtp JIT compiler CPU during the measured rounds (included in its cpu column):");
+    jitNotes.forEach(this::say);
+    say("");
     latency();
     say("");
     if (peers > 0) {
@@ -295,6 +313,63 @@ public final class BenchMain {
             met,
             verdicts.size()));
     verdicts.forEach(v -> say(v.line()));
+  }
+
+  /** Warm-up passes: at least this many, at most {@link #MAX_WARM_PASSES}. */
+  static final int MIN_WARM_PASSES = 2;
+
+  static final int MAX_WARM_PASSES = 10;
+
+  /** Warm once the JIT compiler threads took at most this share of a pass's process CPU. */
+  static final double WARM_JIT_SHARE = 0.05;
+
+  /**
+   * True when the JIT has settled after {@code passes} warm-up passes, the last of which cost the
+   * process {@code cpuSeconds}, {@code jitSeconds} of them in its compiler threads (or when the
+   * passes are up).
+   */
+  static boolean warm(int passes, double jitSeconds, double cpuSeconds) {
+    if (passes >= MAX_WARM_PASSES) {
+      return true;
+    }
+    return passes >= MIN_WARM_PASSES && jitSeconds <= WARM_JIT_SHARE * cpuSeconds;
+  }
+
+  static double share(double part, double whole) {
+    return whole <= 0 ? 0 : part / whole;
+  }
+
+  /**
+   * JIT warm-up of our daemon, not measured: passes over every pattern and size asked for until the
+   * JVM's compiler threads have settled (a device runs for days; its compiler threads would
+   * otherwise bill their start-up work to the first rows' CPU, and take CPU from the load generator
+   * on this small machine). Says how many passes it took.
+   */
+  private void warmUp(BenchTarget.Ours zmtp, String device) throws Exception {
+    int passes = 0;
+    double jit;
+    double cpu;
+    do {
+      double cpu0 = zmtp.cpuSeconds();
+      double jit0 = zmtp.jitSeconds();
+      for (Case c : cases) {
+        measure(zmtp, device, c.size(), c.size() >= 1024 ? messages / 2 : messages, c.pattern());
+      }
+      passes++;
+      jit = zmtp.jitSeconds() - jit0;
+      cpu = zmtp.cpuSeconds() - cpu0;
+    } while (!warm(passes, jit, cpu));
+    String line =
+        String.format(
+            Locale.ROOT,
+            "  %-10s %d passes; JIT in the last one %.2f s of %.2f s (%.1f%%)",
+            device,
+            passes,
+            jit,
+            cpu,
+            100 * share(jit, cpu));
+    warmNotes.add(line);
+    out.println("  .. warm-up" + line);
   }
 
   private void row(String device, int[] pc, int size, BenchTarget zmtp, BenchTarget proxy)
@@ -374,7 +449,25 @@ public final class BenchMain {
     List<Latency> d = new ArrayList<>();
     try (BenchTarget.Ours zmtp = new BenchTarget.Ours("queue");
         BenchTarget.ZmqProxy proxy = new BenchTarget.ZmqProxy("queue", zmqbench)) {
-      load.roundTrips("queue", zmtp.frontend(), zmtp.backend(), 100, roundTrips); // warm-up
+      // Warm-up, as for the throughput rows: until the JIT has settled (at least one round).
+      int passes = 0;
+      double jit;
+      double cpu;
+      do {
+        double cpu0 = zmtp.cpuSeconds();
+        double jit0 = zmtp.jitSeconds();
+        load.roundTrips("queue", zmtp.frontend(), zmtp.backend(), 100, roundTrips);
+        passes++;
+        jit = zmtp.jitSeconds() - jit0;
+        cpu = zmtp.cpuSeconds() - cpu0;
+      } while (!warm(passes + 1, jit, cpu));
+      say(
+          String.format(
+              Locale.ROOT,
+              "  (zmtp warm-up: %d unmeasured rounds; JIT in the last one %.2f s of %.2f s)",
+              passes,
+              jit,
+              cpu));
       for (int i = 0; i < repeat; i++) {
         z.add(load.roundTrips("queue", zmtp.frontend(), zmtp.backend(), 100, roundTrips));
         p.add(load.roundTrips("queue", proxy.frontend(), proxy.backend(), 100, roundTrips));

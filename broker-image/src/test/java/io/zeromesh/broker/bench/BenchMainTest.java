@@ -47,6 +47,16 @@ class BenchMainTest {
   }
 
   @Test
+  void warmUpGoesOnUntilTheJitHasSettledWithinItsBounds() {
+    // A pass whose compiler threads took 30% of the process CPU is not warm, even after two.
+    assertEquals(false, BenchMain.warm(2, 0.3, 1.0));
+    assertEquals(false, BenchMain.warm(1, 0.0, 1.0), "at least two passes");
+    assertEquals(true, BenchMain.warm(2, 0.05, 1.0), "5% is settled");
+    assertEquals(true, BenchMain.warm(BenchMain.MAX_WARM_PASSES, 0.9, 1.0), "bounded");
+    assertEquals(false, BenchMain.warm(3, 0.01, 0.0), "a pass that cost nothing proves nothing");
+  }
+
+  @Test
   void devicesKeepTheBenchsOrder() {
     assertEquals(
         List.of("forwarder", "streamer"),

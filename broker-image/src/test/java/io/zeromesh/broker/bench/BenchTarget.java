@@ -88,6 +88,36 @@ abstract class BenchTarget implements AutoCloseable {
     }
   }
 
+  /**
+   * CPU seconds the process's JIT compiler threads used so far (HotSpot names them {@code C1
+   * CompilerThreadN} and {@code C2 CompilerThreadN}); 0 when unknown.
+   */
+  double jitSeconds() {
+    long pid = pid();
+    if (pid < 0) {
+      return 0;
+    }
+    long ticks = 0;
+    try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      for (Path t : (Iterable<Path>) tasks::iterator) {
+        try {
+          String comm = Files.readString(t.resolve("comm"), StandardCharsets.US_ASCII);
+          if (!comm.contains("CompilerThre")) {
+            continue;
+          }
+          String stat = Files.readString(t.resolve("stat"), StandardCharsets.US_ASCII);
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException | RuntimeException threadGone) {
+          // a compiler thread that ended meanwhile
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+    return ticks / (double) CLOCK_TICKS;
+  }
+
   static final long CLOCK_TICKS = 100; // Linux USER_HZ on every mainstream kernel
 
   static int freePort() {

@@ -95,6 +95,52 @@ class FrameDecoderTest {
     }
   }
 
+  /**
+   * What a connection does when a read ends inside a message: it copies only the bytes {@code
+   * wanted} asks for until the message is whole, then decodes the next read in place. Split at
+   * every byte (inside headers, long headers and bodies, between frames), the messages are the
+   * same.
+   */
+  @Test
+  void wantedBytesFinishASplitMessageAndNothingMore() throws ZmtpException {
+    List<byte[]> m1 = List.of("topic".getBytes(), new byte[300], new byte[0], new byte[7]);
+    List<byte[]> m2 = List.of(new byte[] {1, 2, 3});
+    ByteBuf all = Unpooled.buffer();
+    all.writeBytes(encode(m1));
+    all.writeBytes(encode(m2));
+    all.writeBytes(encode(m1));
+    byte[] wire = new byte[all.readableBytes()];
+    all.readBytes(wire);
+    int firstEnd = encode(m1).length;
+    for (int split = 1; split < wire.length; split++) {
+      FrameDecoder d = new FrameDecoder(-1);
+      Collect c = new Collect();
+      ByteBuf cum = Unpooled.buffer();
+      cum.writeBytes(wire, 0, split);
+      d.decode(cum, c);
+      ByteBuf next = Unpooled.wrappedBuffer(wire, split, wire.length - split);
+      int copied = 0;
+      long want;
+      while (cum.isReadable() && (want = d.wanted(cum)) > 0) {
+        assertTrue(want <= next.readableBytes(), "split " + split + ": wants what exists");
+        cum.writeBytes(next, (int) want);
+        copied += (int) want;
+        d.decode(cum, c);
+      }
+      assertFalse(cum.isReadable(), "split " + split + ": the message finished");
+      int secondEnd = firstEnd + encode(m2).length;
+      int messageEnd = split <= firstEnd ? firstEnd : split <= secondEnd ? secondEnd : wire.length;
+      assertEquals(messageEnd - split, copied, "split " + split + ": only the missing bytes");
+      assertEquals(0, d.wanted(cum), "a drained buffer wants nothing");
+      d.decode(next, c);
+      assertFalse(next.isReadable());
+      assertEquals(3, c.messages.size(), "split " + split);
+      assertArrayEquals(new byte[300], c.messages.get(0).get(1));
+      assertArrayEquals(new byte[] {1, 2, 3}, c.messages.get(1).get(0));
+      assertEquals(4, c.messages.get(2).size());
+    }
+  }
+
   @Test
   void aRefusedMessageComesAgainOnTheNextCall() throws ZmtpException {
     ByteBuf cum =
