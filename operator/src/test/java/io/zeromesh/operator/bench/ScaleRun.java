@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -105,7 +106,8 @@ final class ScaleRun {
     OperatorMetrics metricsAtConvergence;
     OperatorMetrics metricsSettled;
     try (OperatorWrites writes = new OperatorWrites(client, count, expected);
-        Sampler sampler = new Sampler(operator, idle)) {
+        Sampler sampler =
+            new Sampler(operator, idle, server, writes, dir.resolve("timeline.csv"))) {
       OperatorWrites.Count before = writes.now();
       ApiRequests.Count requestsBefore = ApiRequests.scrape(client);
       long t0 = System.nanoTime();
@@ -149,8 +151,22 @@ final class ScaleRun {
                   ? "watch events"
                   : "list rounds, +-" + Table.seconds(settings.pollInterval().toMillis() / 1000.0);
       atConvergence = writes.now().minus(before);
+      List<String> repeated = writes.repeated();
+      Files.write(dir.resolve("written-more-than-once.txt"), repeated);
+      System.out.printf(
+          "bench: %d resources or children written more than once until converged%s%n",
+          repeated.size(),
+          repeated.isEmpty()
+              ? ""
+              : " (all in "
+                  + dir.resolve("written-more-than-once.txt")
+                  + "), e.g. "
+                  + repeated.subList(0, Math.min(5, repeated.size())));
       ApiRequests.Count requestsAtConvergence = ApiRequests.scrape(client).minus(requestsBefore);
       ApiRequests.Count requestsSettled = requestsAtConvergence;
+      System.out.println(
+          "bench: write requests until converged, by verb, resource and answer: "
+              + requestsAtConvergence.byRequest());
       metricsAtConvergence = exited ? sampler.last() : OperatorMetrics.scrape(operator.metrics());
       settled = atConvergence;
       metricsSettled = metricsAtConvergence;
@@ -252,9 +268,30 @@ final class ScaleRun {
     private final java.util.Map<Long, Double> jitLast =
         new java.util.concurrent.ConcurrentHashMap<>();
 
-    Sampler(OperatorProcess operator, OperatorMetrics first) {
+    private final ApiServer server;
+    private final OperatorWrites writes;
+    private final java.io.PrintWriter timeline;
+    private final long start = System.nanoTime();
+
+    /**
+     * @param timeline where each second's line goes: where the time goes, by process (CPU seconds
+     *     since the start), by reconciles (started, running, queued) and by progress
+     */
+    Sampler(
+        OperatorProcess operator,
+        OperatorMetrics first,
+        ApiServer server,
+        OperatorWrites writes,
+        Path timeline)
+        throws IOException {
       this.operator = operator;
       this.last = first;
+      this.server = server;
+      this.writes = writes;
+      this.timeline = new java.io.PrintWriter(Files.newBufferedWriter(timeline), true);
+      this.timeline.println(
+          "seconds,operator_cpu,apiserver_cpu,etcd_cpu,reconciles_started,reconciling,queued,"
+              + "statuses,children");
       jitFirst.putAll(jitThreads());
       thread = new Thread(this::sample, "bench-operator-sampler");
       thread.setDaemon(true);
@@ -307,6 +344,19 @@ final class ScaleRun {
           jitThreads().forEach((tid, cpu) -> jitLast.merge(tid, cpu, Math::max));
           OperatorMetrics m = OperatorMetrics.scrape(operator.metrics());
           last = m;
+          OperatorWrites.Progress p = writes.progressCounts();
+          timeline.printf(
+              java.util.Locale.ROOT,
+              "%.1f,%.2f,%.2f,%.2f,%.0f,%.0f,%.0f,%d,%d%n",
+              (System.nanoTime() - start) / 1e9,
+              lastCpuSeconds,
+              ProcStats.cpuSeconds(server.apiServerPid()),
+              ProcStats.cpuSeconds(server.etcdPid()),
+              m.reconcilesStarted(),
+              m.reconciling(),
+              m.queued(),
+              p.statuses(),
+              p.children());
           peakUsed = Math.max(peakUsed, m.heapUsed());
           peakLiveData = Math.max(peakLiveData, m.liveData());
         } catch (InterruptedException e) {
@@ -330,6 +380,7 @@ final class ScaleRun {
       running = false;
       thread.interrupt();
       thread.join(TimeUnit.SECONDS.toMillis(30));
+      timeline.close();
     }
   }
 }
