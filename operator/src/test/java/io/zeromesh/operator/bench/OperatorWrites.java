@@ -173,14 +173,15 @@ final class OperatorWrites implements AutoCloseable {
     history.computeIfAbsent(key(resource), k -> new CopyOnWriteArrayList<>()).add(what);
   }
 
+  /** The Ready reason and message, then the whole status (what two writes differ in). */
   private static String describe(DeviceStatus s) {
     return s.getConditions().stream()
             .filter(c -> "Ready".equals(c.getType()))
             .findFirst()
             .map(c -> c.getStatus() + "/" + c.getReason() + " (" + c.getMessage() + ")")
             .orElse("no Ready condition")
-        + " gen "
-        + s.getObservedGeneration();
+        + " "
+        + io.fabric8.kubernetes.client.utils.Serialization.asJson(s);
   }
 
   private interface EventHandler<T> {

@@ -285,7 +285,8 @@ public final class ReconcileBenchmark {
         r -> (double) r.minimalWrites(),
         whole);
     rows.add(
-        "write requests until converged (API server's counter, 409s and no-ops too)",
+        "write requests until converged (API server's counter, 409s and no-ops too; not its own"
+            + " Events)",
         r -> (double) r.writeRequests(),
         whole);
     rows.text(

@@ -110,6 +110,7 @@ final class ScaleRun {
             new Sampler(operator, idle, server, writes, dir.resolve("timeline.csv"))) {
       OperatorWrites.Count before = writes.now();
       ApiRequests.Count requestsBefore = ApiRequests.scrape(client);
+      long othersEvents0 = othersEventWrites(client);
       long t0 = System.nanoTime();
       createSeconds =
           ReconcileBenchmark.create(client, workload.resources(), settings.createThreads());
@@ -167,6 +168,10 @@ final class ScaleRun {
       System.out.println(
           "bench: write requests until converged, by verb, resource and answer: "
               + requestsAtConvergence.byRequest());
+      System.out.println(
+          "bench: Events until converged, by source, reason and kind: " + events(client));
+      long othersEventsAtConvergence = othersEventWrites(client) - othersEvents0;
+      long othersEventsSettled = othersEventsAtConvergence;
       metricsAtConvergence = exited ? sampler.last() : OperatorMetrics.scrape(operator.metrics());
       settled = atConvergence;
       metricsSettled = metricsAtConvergence;
@@ -182,6 +187,7 @@ final class ScaleRun {
         TimeUnit.MILLISECONDS.sleep(settings.settle().toMillis());
         settled = writes.now().minus(before);
         requestsSettled = ApiRequests.scrape(client).minus(requestsBefore);
+        othersEventsSettled = othersEventWrites(client) - othersEvents0;
         metricsSettled = OperatorMetrics.scrape(operator.metrics());
       }
       if (writes.watchErrors() > 0) {
@@ -228,8 +234,10 @@ final class ScaleRun {
               - atConvergence.childWrites()
               + settled.statusWrites()
               - atConvergence.statusWrites(),
-          requestsAtConvergence.operator(),
-          requestsSettled.operator() - requestsAtConvergence.operator(),
+          requestsAtConvergence.operator() - othersEventsAtConvergence,
+          requestsSettled.operator()
+              - othersEventsSettled
+              - (requestsAtConvergence.operator() - othersEventsAtConvergence),
           peakRss,
           idle.heapUsed(),
           Math.max(sampler.peakUsed(), end.heapUsed()),
@@ -245,6 +253,38 @@ final class ScaleRun {
           loadStart,
           loadEnd);
     }
+  }
+
+  /**
+   * The writes of Events that others than the operator reported (the API server's IP allocator
+   * repair loop reports ClusterIPNotAllocated for a Service it sees between its create and its
+   * address): the counter's Event requests are everyone's, and these are no operator's. Each
+   * Event's count is its writes (a create, then a patch per repeat).
+   */
+  static long othersEventWrites(KubernetesClient client) {
+    return client.v1().events().inAnyNamespace().list().getItems().stream()
+        .filter(
+            e -> e.getSource() == null || !"zeromesh-operator".equals(e.getSource().getComponent()))
+        .mapToLong(e -> e.getCount() == null ? 1 : e.getCount())
+        .sum();
+  }
+
+  /**
+   * Every Event, counted by who reported it, its reason and the kind it is about: the Events among
+   * the write requests are not all the operator's (the API server reports some).
+   */
+  static java.util.Map<String, Long> events(KubernetesClient client) {
+    return client.v1().events().inAnyNamespace().list().getItems().stream()
+        .collect(
+            java.util.stream.Collectors.groupingBy(
+                e ->
+                    (e.getSource() == null ? "?" : e.getSource().getComponent())
+                        + " "
+                        + e.getReason()
+                        + " "
+                        + e.getInvolvedObject().getKind(),
+                java.util.TreeMap::new,
+                java.util.stream.Collectors.counting()));
   }
 
   /**
