@@ -99,7 +99,14 @@ final class DeviceReconciliation {
       }
     }
 
-    S previous = resource.getStatus();
+    S cached = resource.getStatus();
+    // The status the server has: the last one written, while the cache does not show it yet.
+    // Computed from the cached one instead, a condition that flips (from none, at the first
+    // reconcile) would get a new lastTransitionTime and the same status be written twice a second
+    // apart (operator-bench: 1 of 1,000 resources per run, before this).
+    @SuppressWarnings("unchecked")
+    S inFlight = (S) lastWrite(resource, context, cached, written);
+    S previous = inFlight != null ? inFlight : cached;
     StatusValues values =
         DeviceStatusCalculator.compute(
             resource,
@@ -113,7 +120,7 @@ final class DeviceReconciliation {
         .ifPresent(event -> EventRecorder.record(context.getClient(), resource, event));
 
     UpdateControl<P> control;
-    if (unchanged(resource, context, previous, next, written)) {
+    if (unchanged(resource, context, cached, next, written)) {
       control = UpdateControl.noUpdate();
     } else {
       written.put(writeKey(resource), next);
@@ -136,6 +143,17 @@ final class DeviceReconciliation {
       Object previous,
       Object next,
       Map<String, Object> written) {
+    Object last = lastWrite(resource, context, previous, written);
+    return next.equals(previous) || next.equals(last);
+  }
+
+  /**
+   * The status this operator wrote last for the resource while the cache ({@code previous}) does
+   * not show it yet, or null. A retry forgets it (the write may have failed), and so does a
+   * reconcile that observes it.
+   */
+  static Object lastWrite(
+      ZmqDevice resource, Context<?> context, Object previous, Map<String, Object> written) {
     String uid = writeKey(resource);
     Object last = written.get(uid);
     if (last != null
@@ -143,7 +161,7 @@ final class DeviceReconciliation {
       written.remove(uid);
       last = null;
     }
-    return next.equals(previous) || next.equals(last);
+    return last;
   }
 
   /** The resource's uid (never reused, unlike its name). */

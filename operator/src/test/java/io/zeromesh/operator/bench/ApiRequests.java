@@ -32,10 +32,25 @@ final class ApiRequests {
       Pattern.compile("^apiserver_request_total\\{([^}]*)\\} ([0-9.eE+]+)$");
   private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
-  /** Write requests so far: the operator's, and its Lease's. */
-  record Count(long operator, long lease) {
+  /**
+   * Write requests so far: the operator's, and its Lease's; the operator's by verb, resource and
+   * answer (e.g. {@code APPLY services 200}).
+   */
+  record Count(long operator, long lease, java.util.Map<String, Long> byRequest) {
+    Count(long operator, long lease) {
+      this(operator, lease, java.util.Map.of());
+    }
+
     Count minus(Count earlier) {
-      return new Count(operator - earlier.operator, lease - earlier.lease);
+      java.util.Map<String, Long> diff = new java.util.TreeMap<>();
+      byRequest.forEach(
+          (k, v) -> {
+            long d = v - earlier.byRequest.getOrDefault(k, 0L);
+            if (d != 0) {
+              diff.put(k, d);
+            }
+          });
+      return new Count(operator - earlier.operator, lease - earlier.lease, diff);
     }
   }
 
@@ -48,6 +63,7 @@ final class ApiRequests {
   static Count parse(String metrics) {
     long operator = 0;
     long lease = 0;
+    java.util.Map<String, Long> byRequest = new java.util.TreeMap<>();
     for (String line : metrics.split("\n")) {
       Matcher sample = SAMPLE.matcher(line.trim());
       if (!sample.matches()) {
@@ -56,12 +72,14 @@ final class ApiRequests {
       String verb = null;
       String resource = null;
       String subresource = "";
+      String code = "";
       Matcher label = LABEL.matcher(sample.group(1));
       while (label.find()) {
         switch (label.group(1)) {
           case "verb" -> verb = label.group(2);
           case "resource" -> resource = label.group(2);
           case "subresource" -> subresource = label.group(2);
+          case "code" -> code = label.group(2);
           default -> {}
         }
       }
@@ -73,10 +91,14 @@ final class ApiRequests {
           || (CUSTOM_RESOURCES.contains(resource) && "status".equals(subresource))
           || "events".equals(resource)) {
         operator += value;
+        byRequest.merge(
+            verb + " " + resource + (subresource.isEmpty() ? "" : "/" + subresource) + " " + code,
+            value,
+            Long::sum);
       } else if ("leases".equals(resource)) {
         lease += value;
       }
     }
-    return new Count(operator, lease);
+    return new Count(operator, lease, byRequest);
   }
 }

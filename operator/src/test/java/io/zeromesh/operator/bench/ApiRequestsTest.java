@@ -39,6 +39,24 @@ class ApiRequestsTest {
     // the benchmark's own creates of custom resources and every read are left out
     assertEquals(1700 + 2000 + 11 + 2, count.operator());
     assertEquals(15, count.lease());
-    assertEquals(new ApiRequests.Count(13, 5), count.minus(new ApiRequests.Count(3700, 10)));
+    assertEquals(
+        java.util.Map.of(
+            "APPLY deployments 201", 1700L,
+            "APPLY services 200", 2000L,
+            "APPLY zmqbrokers/status 409", 11L,
+            "POST events 201", 2L),
+        count.byRequest());
+    ApiRequests.Count earlier =
+        new ApiRequests.Count(
+            3700,
+            10,
+            java.util.Map.of("APPLY deployments 201", 1700L, "APPLY services 200", 2000L));
+    ApiRequests.Count diff = count.minus(earlier);
+    assertEquals(13, diff.operator());
+    assertEquals(5, diff.lease());
+    // the requests by verb, resource and answer in between: only those that changed
+    assertEquals(
+        java.util.Map.of("APPLY zmqbrokers/status 409", 11L, "POST events 201", 2L),
+        diff.byRequest());
   }
 }

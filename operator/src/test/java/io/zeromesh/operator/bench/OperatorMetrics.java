@@ -17,6 +17,10 @@ import java.time.Duration;
  * @param heapCommitted {@code jvm_memory_committed_bytes{area="heap"}}
  * @param heapMax {@code jvm_memory_max_bytes{area="heap"}} of the pools that have a maximum
  * @param liveData {@code jvm_gc_live_data_size_bytes}: old generation after the last collection
+ * @param reconciling {@code operator_sdk_reconciliations_executions_<controller>}: reconciles
+ *     running now
+ * @param queued {@code operator_sdk_reconciliations_queue_size_<controller>}: resources with an
+ *     event waiting for a reconcile
  */
 record OperatorMetrics(
     double reconcilesStarted,
@@ -24,7 +28,9 @@ record OperatorMetrics(
     double heapUsed,
     double heapCommitted,
     double heapMax,
-    double liveData) {
+    double liveData,
+    double reconciling,
+    double queued) {
 
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -47,6 +53,8 @@ record OperatorMetrics(
     double committed = 0;
     double max = 0;
     double live = 0;
+    double reconciling = 0;
+    double queued = 0;
     boolean sawReconcileCounter = false;
     boolean sawHeap = false;
     for (String line : text.split("\n")) {
@@ -74,7 +82,12 @@ record OperatorMetrics(
         case "jvm_memory_max_bytes" -> max += heap && value > 0 ? value : 0;
         case "jvm_gc_live_data_size_bytes" -> live = value;
         default -> {
-          // not a figure of the benchmark
+          if (name.startsWith("operator_sdk_reconciliations_executions_")) {
+            reconciling += value;
+          } else if (name.startsWith("operator_sdk_reconciliations_queue_size_")) {
+            queued += value;
+          }
+          // else not a figure of the benchmark
         }
       }
     }
@@ -83,6 +96,6 @@ record OperatorMetrics(
     }
     // JOSDK registers the counter on the first reconcile: absent before that means zero.
     return new OperatorMetrics(
-        sawReconcileCounter ? started : 0, failed, used, committed, max, live);
+        sawReconcileCounter ? started : 0, failed, used, committed, max, live, reconciling, queued);
   }
 }

@@ -13,9 +13,11 @@ import io.zeromesh.operator.api.v1alpha1.ZmqPipelineStage;
 import io.zeromesh.operator.resources.Labels;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -39,6 +41,9 @@ final class OperatorWrites implements AutoCloseable {
   private final AtomicLong completedAt = new AtomicLong();
   private final AtomicLong watchErrors = new AtomicLong();
   private final List<Watch> watches = new ArrayList<>();
+
+  /** What each write of a resource's status or of a child said, by resource or child. */
+  private final Map<String, List<String>> history = new ConcurrentHashMap<>();
 
   /** The counters at one moment. */
   record Count(long statusWrites, long childWrites) {
@@ -93,6 +98,13 @@ final class OperatorWrites implements AutoCloseable {
     return at == 0 ? OptionalLong.empty() : OptionalLong.of(at);
   }
 
+  /** Resources with a status of their generation, expected children present. */
+  record Progress(int statuses, int children) {}
+
+  Progress progressCounts() {
+    return new Progress(observed.size(), present.size());
+  }
+
   String progress() {
     return "status %d/%d, children %d/%d (watches)"
         .formatted(observed.size(), resources, present.size(), expected.total());
@@ -111,10 +123,11 @@ final class OperatorWrites implements AutoCloseable {
   private <T extends HasMetadata> Watcher<T> primary(Function<T, ? extends DeviceStatus> status) {
     return watcher(
         (action, resource) -> {
+          DeviceStatus s = status.apply(resource);
           if (action == Watcher.Action.MODIFIED) {
             statusWrites.incrementAndGet();
+            record(resource, s == null ? "no status" : describe(s));
           }
-          DeviceStatus s = status.apply(resource);
           Long generation = resource.getMetadata().getGeneration();
           if (s != null
               && s.getObservedGeneration() != null
@@ -135,11 +148,40 @@ final class OperatorWrites implements AutoCloseable {
             return;
           }
           childWrites.incrementAndGet();
+          record(resource, action + " rv " + resource.getMetadata().getResourceVersion());
           ObjectMeta meta = resource.getMetadata();
           if (wanted.contains(ExpectedChildren.key(meta.getNamespace(), meta.getName()))) {
             present.add(key);
           }
         });
+  }
+
+  /**
+   * The resources whose status, and the children, that were written more than once so far, each
+   * with what every write said (the Ready reason and message of a status): a write above the
+   * minimum, explained.
+   */
+  List<String> repeated() {
+    return history.entrySet().stream()
+        .filter(e -> e.getValue().size() > 1)
+        .map(e -> e.getKey() + ": " + String.join(" -> ", e.getValue()))
+        .sorted()
+        .toList();
+  }
+
+  private void record(HasMetadata resource, String what) {
+    history.computeIfAbsent(key(resource), k -> new CopyOnWriteArrayList<>()).add(what);
+  }
+
+  /** The Ready reason and message, then the whole status (what two writes differ in). */
+  private static String describe(DeviceStatus s) {
+    return s.getConditions().stream()
+            .filter(c -> "Ready".equals(c.getType()))
+            .findFirst()
+            .map(c -> c.getStatus() + "/" + c.getReason() + " (" + c.getMessage() + ")")
+            .orElse("no Ready condition")
+        + " "
+        + io.fabric8.kubernetes.client.utils.Serialization.asJson(s);
   }
 
   private interface EventHandler<T> {

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -105,9 +106,11 @@ final class ScaleRun {
     OperatorMetrics metricsAtConvergence;
     OperatorMetrics metricsSettled;
     try (OperatorWrites writes = new OperatorWrites(client, count, expected);
-        Sampler sampler = new Sampler(operator, idle)) {
+        Sampler sampler =
+            new Sampler(operator, idle, server, writes, dir.resolve("timeline.csv"))) {
       OperatorWrites.Count before = writes.now();
       ApiRequests.Count requestsBefore = ApiRequests.scrape(client);
+      long othersEvents0 = othersEventWrites(client);
       long t0 = System.nanoTime();
       createSeconds =
           ReconcileBenchmark.create(client, workload.resources(), settings.createThreads());
@@ -149,8 +152,26 @@ final class ScaleRun {
                   ? "watch events"
                   : "list rounds, +-" + Table.seconds(settings.pollInterval().toMillis() / 1000.0);
       atConvergence = writes.now().minus(before);
+      List<String> repeated = writes.repeated();
+      Files.write(dir.resolve("written-more-than-once.txt"), repeated);
+      System.out.printf(
+          "bench: %d resources or children written more than once until converged%s%n",
+          repeated.size(),
+          repeated.isEmpty()
+              ? ""
+              : " (all in "
+                  + dir.resolve("written-more-than-once.txt")
+                  + "), e.g. "
+                  + repeated.subList(0, Math.min(5, repeated.size())));
       ApiRequests.Count requestsAtConvergence = ApiRequests.scrape(client).minus(requestsBefore);
       ApiRequests.Count requestsSettled = requestsAtConvergence;
+      System.out.println(
+          "bench: write requests until converged, by verb, resource and answer: "
+              + requestsAtConvergence.byRequest());
+      System.out.println(
+          "bench: Events until converged, by source, reason and kind: " + events(client));
+      long othersEventsAtConvergence = othersEventWrites(client) - othersEvents0;
+      long othersEventsSettled = othersEventsAtConvergence;
       metricsAtConvergence = exited ? sampler.last() : OperatorMetrics.scrape(operator.metrics());
       settled = atConvergence;
       metricsSettled = metricsAtConvergence;
@@ -166,6 +187,7 @@ final class ScaleRun {
         TimeUnit.MILLISECONDS.sleep(settings.settle().toMillis());
         settled = writes.now().minus(before);
         requestsSettled = ApiRequests.scrape(client).minus(requestsBefore);
+        othersEventsSettled = othersEventWrites(client) - othersEvents0;
         metricsSettled = OperatorMetrics.scrape(operator.metrics());
       }
       if (writes.watchErrors() > 0) {
@@ -212,8 +234,10 @@ final class ScaleRun {
               - atConvergence.childWrites()
               + settled.statusWrites()
               - atConvergence.statusWrites(),
-          requestsAtConvergence.operator(),
-          requestsSettled.operator() - requestsAtConvergence.operator(),
+          requestsAtConvergence.operator() - othersEventsAtConvergence,
+          requestsSettled.operator()
+              - othersEventsSettled
+              - (requestsAtConvergence.operator() - othersEventsAtConvergence),
           peakRss,
           idle.heapUsed(),
           Math.max(sampler.peakUsed(), end.heapUsed()),
@@ -229,6 +253,38 @@ final class ScaleRun {
           loadStart,
           loadEnd);
     }
+  }
+
+  /**
+   * The writes of Events that others than the operator reported (the API server's IP allocator
+   * repair loop reports ClusterIPNotAllocated for a Service it sees between its create and its
+   * address): the counter's Event requests are everyone's, and these are no operator's. Each
+   * Event's count is its writes (a create, then a patch per repeat).
+   */
+  static long othersEventWrites(KubernetesClient client) {
+    return client.v1().events().inAnyNamespace().list().getItems().stream()
+        .filter(
+            e -> e.getSource() == null || !"zeromesh-operator".equals(e.getSource().getComponent()))
+        .mapToLong(e -> e.getCount() == null ? 1 : e.getCount())
+        .sum();
+  }
+
+  /**
+   * Every Event, counted by who reported it, its reason and the kind it is about: the Events among
+   * the write requests are not all the operator's (the API server reports some).
+   */
+  static java.util.Map<String, Long> events(KubernetesClient client) {
+    return client.v1().events().inAnyNamespace().list().getItems().stream()
+        .collect(
+            java.util.stream.Collectors.groupingBy(
+                e ->
+                    (e.getSource() == null ? "?" : e.getSource().getComponent())
+                        + " "
+                        + e.getReason()
+                        + " "
+                        + e.getInvolvedObject().getKind(),
+                java.util.TreeMap::new,
+                java.util.stream.Collectors.counting()));
   }
 
   /**
@@ -252,9 +308,30 @@ final class ScaleRun {
     private final java.util.Map<Long, Double> jitLast =
         new java.util.concurrent.ConcurrentHashMap<>();
 
-    Sampler(OperatorProcess operator, OperatorMetrics first) {
+    private final ApiServer server;
+    private final OperatorWrites writes;
+    private final java.io.PrintWriter timeline;
+    private final long start = System.nanoTime();
+
+    /**
+     * @param timeline where each second's line goes: where the time goes, by process (CPU seconds
+     *     since the start), by reconciles (started, running, queued) and by progress
+     */
+    Sampler(
+        OperatorProcess operator,
+        OperatorMetrics first,
+        ApiServer server,
+        OperatorWrites writes,
+        Path timeline)
+        throws IOException {
       this.operator = operator;
       this.last = first;
+      this.server = server;
+      this.writes = writes;
+      this.timeline = new java.io.PrintWriter(Files.newBufferedWriter(timeline), true);
+      this.timeline.println(
+          "seconds,operator_cpu,apiserver_cpu,etcd_cpu,reconciles_started,reconciling,queued,"
+              + "statuses,children");
       jitFirst.putAll(jitThreads());
       thread = new Thread(this::sample, "bench-operator-sampler");
       thread.setDaemon(true);
@@ -307,6 +384,19 @@ final class ScaleRun {
           jitThreads().forEach((tid, cpu) -> jitLast.merge(tid, cpu, Math::max));
           OperatorMetrics m = OperatorMetrics.scrape(operator.metrics());
           last = m;
+          OperatorWrites.Progress p = writes.progressCounts();
+          timeline.printf(
+              java.util.Locale.ROOT,
+              "%.1f,%.2f,%.2f,%.2f,%.0f,%.0f,%.0f,%d,%d%n",
+              (System.nanoTime() - start) / 1e9,
+              lastCpuSeconds,
+              ProcStats.cpuSeconds(server.apiServerPid()),
+              ProcStats.cpuSeconds(server.etcdPid()),
+              m.reconcilesStarted(),
+              m.reconciling(),
+              m.queued(),
+              p.statuses(),
+              p.children());
           peakUsed = Math.max(peakUsed, m.heapUsed());
           peakLiveData = Math.max(peakLiveData, m.liveData());
         } catch (InterruptedException e) {
@@ -330,6 +420,7 @@ final class ScaleRun {
       running = false;
       thread.interrupt();
       thread.join(TimeUnit.SECONDS.toMillis(30));
+      timeline.close();
     }
   }
 }

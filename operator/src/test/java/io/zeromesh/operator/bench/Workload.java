@@ -36,8 +36,9 @@ import java.util.stream.IntStream;
  *       namespace, or (the first of each namespace) a raw endpoint.
  * </ul>
  *
- * References only point at resources created earlier, so a correct operator never has to wait for
- * one to appear.
+ * References only point at resources created earlier, and the load generator creates a resource
+ * only once the create of the one it names has returned ({@link #referenced}), so a correct
+ * operator never has to wait for one to appear.
  */
 record Workload(List<String> namespaces, List<ZmqDevice> resources) {
   static final String NAMESPACE_PREFIX = "zeromesh-bench-";
@@ -95,6 +96,21 @@ record Workload(List<String> namespaces, List<ZmqDevice> resources) {
       }
     }
     return new Workload(namespaces, List.copyOf(resources));
+  }
+
+  /** The names of the resources (in its namespace) that a resource of a workload names. */
+  static List<String> referenced(ZmqDevice device) {
+    List<String> names = new ArrayList<>();
+    if (device instanceof ZmqForwarder f) {
+      f.getSpec().getUpstreams().stream()
+          .filter(u -> u.getName() != null)
+          .forEach(u -> names.add(u.getName()));
+    } else if (device instanceof ZmqPipelineStage st
+        && st.getSpec().getOutput() != null
+        && st.getSpec().getOutput().getName() != null) {
+      names.add(st.getSpec().getOutput().getName());
+    }
+    return names;
   }
 
   long count(DeviceKind kind) {

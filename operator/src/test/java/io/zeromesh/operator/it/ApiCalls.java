@@ -45,6 +45,15 @@ final class ApiCalls implements Interceptor {
         .toList();
   }
 
+  /** Every call so far other than a GET (reads and watches), in order. */
+  List<Call> writes() {
+    List<java.util.UUID> ids;
+    synchronized (order) {
+      ids = List.copyOf(order);
+    }
+    return ids.stream().map(calls::get).filter(c -> !c.method().equals("GET")).toList();
+  }
+
   @Override
   public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
     Runnable hook = before.get(request.method() + " " + request.uri().getPath());

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.zeromesh.operator.reconciler.BrokerReconciler;
 import io.zeromesh.operator.reconciler.ForwarderReconciler;
 import io.zeromesh.operator.reconciler.StageReconciler;
@@ -21,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -30,7 +32,7 @@ import java.util.stream.Stream;
  * controller-manager: Deployments get no pods and deleted owners are not garbage collected, so
  * tests set Deployment status themselves and check owner references.
  */
-public final class ClusterFixture {
+public final class ClusterFixture implements AutoCloseable {
   public static final OperatorDefaults DEFAULTS =
       new OperatorDefaults("zeromesh/broker:it", "IfNotPresent");
 
@@ -40,8 +42,13 @@ public final class ClusterFixture {
   private final KubernetesClient client;
   private final ApiCalls apiCalls = new ApiCalls();
   private final Operator operator;
+  private final AtomicBoolean stopped = new AtomicBoolean();
 
-  private ClusterFixture(Consumer<ConfigurationServiceOverrider> overrides) {
+  /**
+   * @param resync the controllers' maxReconciliationInterval instead of their annotations' (10
+   *     minutes), or null
+   */
+  private ClusterFixture(Consumer<ConfigurationServiceOverrider> overrides, Duration resync) {
     server =
         new KubeAPIServer(
             KubeAPIServerConfigBuilder.anAPIServerConfig()
@@ -68,9 +75,9 @@ public final class ClusterFixture {
                     .withCacheSyncTimeout(Duration.ofSeconds(60));
                 overrides.accept(o);
               });
-      operator.register(new BrokerReconciler(DEFAULTS));
-      operator.register(new ForwarderReconciler(DEFAULTS));
-      operator.register(new StageReconciler(DEFAULTS));
+      operator.register(new BrokerReconciler(DEFAULTS), c -> resync(c, resync));
+      operator.register(new ForwarderReconciler(DEFAULTS), c -> resync(c, resync));
+      operator.register(new StageReconciler(DEFAULTS), c -> resync(c, resync));
       operator.start();
     } catch (RuntimeException e) {
       // etcd and kube-apiserver are child processes: never leave them behind.
@@ -83,7 +90,7 @@ public final class ClusterFixture {
   /** The shared cluster, started on first use. */
   public static synchronized ClusterFixture get() {
     if (instance == null) {
-      instance = new ClusterFixture(o -> {});
+      instance = new ClusterFixture(o -> {}, null);
     }
     return instance;
   }
@@ -99,8 +106,27 @@ public final class ClusterFixture {
       throw new IllegalStateException(
           "the cluster already runs: configuration overrides apply only to its first start");
     }
-    instance = new ClusterFixture(overrides);
+    instance = new ClusterFixture(overrides, null);
     return instance;
+  }
+
+  /**
+   * A cluster of the caller's own, not {@link #get() the shared one}: its own API server, etcd and
+   * operator, so that everything the API server counts is this operator's or the caller's doing
+   * (the shared cluster holds every other test's resources, still being reconciled). The operator
+   * reconciles every resource again at least every {@code resync} (a periodic resync, as the
+   * annotations' 10 minutes, only sooner). The caller closes it.
+   */
+  public static ClusterFixture isolated(
+      Consumer<ConfigurationServiceOverrider> overrides, Duration resync) {
+    return new ClusterFixture(overrides, resync);
+  }
+
+  private static <P extends HasMetadata> void resync(
+      ControllerConfigurationOverrider<P> controller, Duration resync) {
+    if (resync != null) {
+      controller.withReconciliationMaxInterval(resync);
+    }
   }
 
   public KubernetesClient client() {
@@ -182,7 +208,16 @@ public final class ClusterFixture {
     client.resource(resource).delete();
   }
 
+  /** Stops the operator, etcd and the API server (once; also at JVM exit). */
+  @Override
+  public void close() {
+    stop();
+  }
+
   private void stop() {
+    if (!stopped.compareAndSet(false, true)) {
+      return;
+    }
     try {
       operator.stop();
     } finally {

@@ -2,6 +2,7 @@ package io.zeromesh.operator.reconciler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -35,6 +36,18 @@ class StatusWritesTest {
     assertFalse(DeviceReconciliation.unchanged(broker, null, "a", "c", written));
     // Once the cache shows the write, it is forgotten.
     assertTrue(DeviceReconciliation.unchanged(broker, null, "b", "b", written));
+    assertEquals(Map.of(), written);
+  }
+
+  @Test
+  void theNextStatusIsComputedFromTheWriteTheCacheDoesNotShowYet() {
+    Map<String, Object> written = new HashMap<>(Map.of(uid, "b"));
+    // Cache without the write (null: the first reconcile's write still on its way): "b" counts,
+    // so a condition keeps the lastTransitionTime "b" has rather than get a new one.
+    assertEquals("b", DeviceReconciliation.lastWrite(broker, null, null, written));
+    assertEquals("b", DeviceReconciliation.lastWrite(broker, null, "a", written));
+    // The cache shows it: the cached status is the one.
+    assertNull(DeviceReconciliation.lastWrite(broker, null, "b", written));
     assertEquals(Map.of(), written);
   }
 
