@@ -13,8 +13,11 @@ GO_BUILD_NICE=19
 
 build() { use_go; go_build "$@"; }
 
-kubeadm_ok() { "$KIND_K8S_BIN/kubeadm" version -o short 2>/dev/null | grep -qx "v$K8S_VERSION"; }
-coredns_ok() { "$KIND_K8S_BIN/coredns" -version 2>/dev/null | grep -q "CoreDNS-$COREDNS_VERSION\$"; }
+# Each binary's version, read whole before it is matched: under pipefail, `coredns -version |
+# grep -q` failed about one time in four (grep leaves at the first line, coredns's second write
+# gets SIGPIPE, the pipeline exits 141), and a freshly built CoreDNS was reported as the wrong one.
+kubeadm_ok() { local v; v="$("$KIND_K8S_BIN/kubeadm" version -o short 2>/dev/null)" && grep -qx "v$K8S_VERSION" <<<"$v"; }
+coredns_ok() { local v; v="$("$KIND_K8S_BIN/coredns" -version 2>/dev/null)" && grep -q "CoreDNS-$COREDNS_VERSION\$" <<<"$v"; }
 
 want="${*:-kubeadm coredns}"
 for b in $want; do
