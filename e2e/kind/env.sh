@@ -22,5 +22,8 @@ kind_preflight() {
 }
 
 kind_cluster_exists() {
-  kind get clusters 2>/dev/null | grep -qx "$KIND_CLUSTER_NAME"
+  # Read whole first: `kind get clusters | grep -qx` under a caller's pipefail can fail by SIGPIPE.
+  local clusters
+  clusters="$(kind get clusters 2>/dev/null)" || return 1
+  grep -qx "$KIND_CLUSTER_NAME" <<<"$clusters"
 }

@@ -5,7 +5,7 @@
 #   e2e/kind/install-kind.sh            build (seconds when cached)
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
-if [ -x "$KIND_BIN" ] && "$KIND_BIN" version 2>/dev/null | grep -q "^kind v${KIND_VERSION#v} "; then
+if [ -x "$KIND_BIN" ] && grep -q "^kind v${KIND_VERSION#v} " <<<"$("$KIND_BIN" version 2>/dev/null)"; then
   echo "$KIND_BIN"
   exit 0
 fi

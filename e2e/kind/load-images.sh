@@ -11,8 +11,10 @@ kind_cluster_exists || { echo "kind: no cluster $KIND_CLUSTER_NAME; run e2e/kind
 if [ "${E2E_SKIP_BUILD:-0}" != 1 ]; then
   make -C "$REPO_ROOT" broker-image operator-image
 fi
+start=$(date +%s)
 for archive in "$BROKER_ARCHIVE" "$OPERATOR_ARCHIVE"; do
   [ -f "$archive" ] || { echo "kind: missing image archive $archive (make broker-image operator-image)" >&2; exit 1; }
   echo "kind: loading $archive into $KIND_CLUSTER_NAME" >&2
   kind load image-archive "$archive" --name "$KIND_CLUSTER_NAME"
 done
+echo "kind: images loaded in $(( $(date +%s) - start ))s" >&2

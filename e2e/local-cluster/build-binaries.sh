@@ -21,51 +21,11 @@ only_api=false
 GOBUILD_K8S="$here/gobuild/kubernetes"
 GOBUILD_NODE="$here/gobuild/node"
 
-# Go: the machine's own (never a toolchain download), the module proxy for sources. The caches are
-# Go's defaults (shared with every other Go build of the machine) unless GOCACHE/GOMODCACHE say.
-export GOTOOLCHAIN=local GOFLAGS=-mod=readonly CGO_ENABLED=0
-
-go_new_enough() {
-  local have
-  have="$("$1" env GOVERSION 2>/dev/null)" || return 1
-  have="${have#go}"
-  [ "$(printf '%s\n%s\n' "$GO_MIN" "$have" | sort -V | head -1)" = "$GO_MIN" ]
-}
-
+# Go (lib.sh's use_go, go_build, k8s_ldflags), checked only when something is to be built.
 check_go() {
-  # The project's machines have their Go in /usr/local/go; an older go first on PATH (Debian's
-  # golang-go 1.19, say) is passed over for it.
-  if ! { command -v go >/dev/null 2>&1 && go_new_enough go; } && [ -x /usr/local/go/bin/go ]; then
-    PATH="/usr/local/go/bin:$PATH"
-  fi
-  command -v go >/dev/null 2>&1 || die "no go on PATH (Go >= $GO_MIN is needed to build Kubernetes $K8S_VERSION)"
-  go_new_enough go || die "$(go version) is too old: Kubernetes $K8S_VERSION needs Go >= $GO_MIN"
+  use_go
   grep -qx "	k8s.io/kubernetes v$K8S_VERSION" "$GOBUILD_K8S/go.mod" \
     || die "$GOBUILD_K8S/go.mod does not require k8s.io/kubernetes v$K8S_VERSION (lib.sh's K8S_VERSION)"
-}
-
-# Linker flags that make the Kubernetes binaries report their release like upstream's builds
-# (hack/lib/version.sh); the module zip has no .git, so there is no commit to stamp.
-k8s_ldflags() {
-  local minor="${K8S_VERSION#*.}" p out="-s -w"
-  minor="${minor%%.*}"
-  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-    out="$out -X $p.gitVersion=v$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor"
-    out="$out -X $p.gitTreeState=clean -X $p.buildDate=$K8S_BUILD_DATE"
-  done
-  echo "$out"
-}
-
-# go_build MODULE_DIR OUT PACKAGE [LDFLAGS]: one main package to OUT, by rename (a running copy
-# keeps its inode).
-go_build() {
-  local mod="$1" out="$2" pkg="$3" ldflags="${4:--s -w}" start
-  start=$(date +%s)
-  log "building $(basename "$out") ($pkg)"
-  mkdir -p "$(dirname "$out")"
-  (cd "$mod" && nice go build -trimpath -ldflags "$ldflags" -o "$out.tmp" "$pkg")
-  mv "$out.tmp" "$out"
-  log "built $(basename "$out") in $(( $(date +%s) - start ))s"
 }
 
 # Package of each binary, and the module that builds it.

@@ -33,6 +33,55 @@ PATH="$K8S_BIN:$PATH"
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
+# ---- Go ------------------------------------------------------------------------------------------
+# The Go builds from modules (build-binaries.sh; e2e/kind/node/binaries.sh for kubeadm and CoreDNS):
+# the machine's own Go (never a toolchain download), the module proxy for sources, static binaries.
+# The caches are Go's defaults (shared with every other Go build of the machine) unless
+# GOCACHE/GOMODCACHE say.
+
+go_new_enough() {
+  local have
+  have="$("$1" env GOVERSION 2>/dev/null)" || return 1
+  have="${have#go}"
+  [ "$(printf '%s\n%s\n' "$GO_MIN" "$have" | sort -V | head -1)" = "$GO_MIN" ]
+}
+
+# Puts a Go >= $GO_MIN first on PATH and exports the build settings; dies without one. The
+# project's machines have their Go in /usr/local/go; an older go first on PATH (Debian's
+# golang-go 1.19, say) is passed over for it.
+use_go() {
+  if ! { command -v go >/dev/null 2>&1 && go_new_enough go; } && [ -x /usr/local/go/bin/go ]; then
+    PATH="/usr/local/go/bin:$PATH"
+  fi
+  command -v go >/dev/null 2>&1 || die "no go on PATH (Go >= $GO_MIN is needed to build Kubernetes $K8S_VERSION)"
+  go_new_enough go || die "$(go version) is too old: Kubernetes $K8S_VERSION needs Go >= $GO_MIN"
+  export GOTOOLCHAIN=local GOFLAGS=-mod=readonly CGO_ENABLED=0
+}
+
+# Linker flags that make the Kubernetes binaries report their release like upstream's builds
+# (hack/lib/version.sh); the module zip has no .git, so there is no commit to stamp.
+k8s_ldflags() {
+  local minor="${K8S_VERSION#*.}" p out="-s -w"
+  minor="${minor%%.*}"
+  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    out="$out -X $p.gitVersion=v$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor"
+    out="$out -X $p.gitTreeState=clean -X $p.buildDate=$K8S_BUILD_DATE"
+  done
+  echo "$out"
+}
+
+# go_build MODULE_DIR OUT PACKAGE [LDFLAGS]: one main package to OUT, by rename (a running copy
+# keeps its inode), at nice $GO_BUILD_NICE (10; the kind node's extras use 19). Call use_go first.
+go_build() {
+  local mod="$1" out="$2" pkg="$3" ldflags="${4:--s -w}" start
+  start=$(date +%s)
+  log "building $(basename "$out") ($pkg)"
+  mkdir -p "$(dirname "$out")"
+  (cd "$mod" && nice -n "${GO_BUILD_NICE:-10}" go build -trimpath -ldflags "$ldflags" -o "$out.tmp" "$pkg")
+  mv "$out.tmp" "$out"
+  log "built $(basename "$out") in $(( $(date +%s) - start ))s"
+}
+
 require_root() {
   [ "$(id -u)" = 0 ] || die "must run as root (installs packages, creates interfaces)"
 }

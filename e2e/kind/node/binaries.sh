@@ -6,32 +6,18 @@
 # cluster's cache ($K8S_BIN, `make cluster-binaries`), never written. Idempotent: with both cached it
 # only checks their versions.
 . "$(dirname "$0")/lib.sh"
-export GOTOOLCHAIN=local GOFLAGS=-mod=readonly CGO_ENABLED=0
 GOBUILD="$LOCAL_CLUSTER/gobuild"
+# Go, its settings, the builder and Kubernetes' version stamps: the local cluster's (lib.sh's
+# use_go, go_build, k8s_ldflags), at the lowest priority beside other builds.
+GO_BUILD_NICE=19
 
-# The -X flags of hack/lib/version.sh, as e2e/local-cluster/build-binaries.sh stamps them.
-k8s_ldflags() {
-  local minor="${K8S_VERSION#*.}" p out="-s -w"
-  minor="${minor%%.*}"
-  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-    out="$out -X $p.gitVersion=v$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor"
-    out="$out -X $p.gitTreeState=clean -X $p.buildDate=$K8S_BUILD_DATE"
-  done
-  echo "$out"
-}
+build() { use_go; go_build "$@"; }
 
-build() {
-  local mod="$1" out="$2" pkg="$3" ldflags="$4" start
-  start=$(date +%s)
-  log "building $(basename "$out") ($pkg)"
-  mkdir -p "$(dirname "$out")"
-  (cd "$mod" && nice -n 19 go build -trimpath -ldflags "$ldflags" -o "$out.tmp" "$pkg")
-  mv "$out.tmp" "$out"
-  log "built $(basename "$out") in $(( $(date +%s) - start ))s"
-}
-
-kubeadm_ok() { "$KIND_K8S_BIN/kubeadm" version -o short 2>/dev/null | grep -qx "v$K8S_VERSION"; }
-coredns_ok() { "$KIND_K8S_BIN/coredns" -version 2>/dev/null | grep -q "CoreDNS-$COREDNS_VERSION\$"; }
+# Each binary's version, read whole before it is matched: under pipefail, `coredns -version |
+# grep -q` failed about one time in four (grep leaves at the first line, coredns's second write
+# gets SIGPIPE, the pipeline exits 141), and a freshly built CoreDNS was reported as the wrong one.
+kubeadm_ok() { local v; v="$("$KIND_K8S_BIN/kubeadm" version -o short 2>/dev/null)" && grep -qx "v$K8S_VERSION" <<<"$v"; }
+coredns_ok() { local v; v="$("$KIND_K8S_BIN/coredns" -version 2>/dev/null)" && grep -q "CoreDNS-$COREDNS_VERSION\$" <<<"$v"; }
 
 want="${*:-kubeadm coredns}"
 for b in $want; do

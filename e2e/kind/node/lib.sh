@@ -31,8 +31,8 @@ BASE_PACKAGES="systemd,conntrack,iptables,nftables,iproute2,ethtool,util-linux,m
 
 # The kind module's source (images/base/files: entrypoint, systemd units), from the module cache.
 kind_module_dir() {
+  use_go
   (cd /tmp && GOTOOLCHAIN=local GOFLAGS=-mod=mod go mod download -json "sigs.k8s.io/kind@$KIND_VERSION" \
     | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
 }
 
-if [ -x /usr/local/go/bin/go ]; then PATH="/usr/local/go/bin:$PATH"; fi

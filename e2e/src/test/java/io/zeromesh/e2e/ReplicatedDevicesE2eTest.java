@@ -3,7 +3,6 @@ package io.zeromesh.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.zeromesh.e2e.support.CaseNamespace;
 import io.zeromesh.e2e.support.DeviceReplicas;
 import io.zeromesh.e2e.support.Devices;
@@ -12,6 +11,7 @@ import io.zeromesh.e2e.support.ProbeJobs;
 import io.zeromesh.e2e.support.ProbeResult;
 import io.zeromesh.e2e.support.ProbeRun;
 import io.zeromesh.e2e.support.Probes;
+import io.zeromesh.e2e.support.ReplicatedForwarder;
 import io.zeromesh.e2e.support.RestartBudget;
 import io.zeromesh.e2e.support.Step;
 import io.zeromesh.e2e.support.Workers;
@@ -88,13 +88,7 @@ class ReplicatedDevicesE2eTest {
         ">= " + CLIENTS + " clients in all",
         v -> DeviceReplicas.sum(v) >= CLIENTS,
         Duration.ofMinutes(2));
-    replicas.awaitValues(
-        pods,
-        "zeromesh_messages_total",
-        FRONTEND_IN,
-        ">= " + 20 * CLIENTS + " in all (traffic flowing)",
-        v -> DeviceReplicas.sum(v) >= 20 * CLIENTS,
-        Duration.ofMinutes(2));
+    awaitTrafficFlowing(replicas, pods);
     Map<String, Double> clientsOn =
         replicas.values(pods, "zeromesh_connected_peers", FRONTEND_PEERS);
     String lost = mostConnected(clientsOn);
@@ -183,6 +177,17 @@ class ReplicatedDevicesE2eTest {
     return workers;
   }
 
+  /** Until the replicas took in 20 requests per client, together (traffic flowing). */
+  private static void awaitTrafficFlowing(DeviceReplicas replicas, List<String> pods) {
+    replicas.awaitValues(
+        pods,
+        "zeromesh_messages_total",
+        FRONTEND_IN,
+        ">= " + 20 * CLIENTS + " in all (traffic flowing)",
+        v -> DeviceReplicas.sum(v) >= 20 * CLIENTS,
+        Duration.ofMinutes(2));
+  }
+
   /** {@link #CLIENTS} lazy-pirate clients through the Service, paced at {@link #REQUEST_RATE}. */
   private List<ProbeRun> startClients(String frontend, int requests) {
     return IntStream.rangeClosed(1, CLIENTS)
@@ -232,46 +237,15 @@ class ReplicatedDevicesE2eTest {
    */
   @Test
   void forwarderReplicaLostCostsItsSurvivingSubscribersNothingAndNobodyADuplicate() {
-    ns.devices().create(ZmqKind.FORWARDER, "feed", Map.of("deviceReplicas", REPLICAS));
-    GenericKubernetesResource feed =
-        ns.devices().awaitReady(ZmqKind.FORWARDER, "feed", Duration.ofMinutes(3));
-    String backend = Devices.backendEndpoint(feed);
-    List<String> frontends = Devices.frontendReplicaEndpoints(feed);
-    List<String> backends = Devices.backendReplicaEndpoints(feed);
-    DeviceReplicas replicas = new DeviceReplicas(ns, ZmqKind.FORWARDER, "feed");
-    List<String> pods = replicas.awaitReady(REPLICAS, Duration.ofMinutes(2));
-    assertEquals(REPLICAS, frontends.size(), () -> "frontendReplicas " + frontends);
-    assertEquals(REPLICAS, backends.size(), () -> "backendReplicas " + backends);
-
-    Map<String, ProbeRun> subscribers = new LinkedHashMap<>();
-    Map<String, String> pinnedTo = new LinkedHashMap<>();
-    for (String replicaBackend : backends) {
-      String pod = DeviceReplicas.podOf(replicaBackend, pods);
-      String probe = "sub-on-" + pod.substring(pod.lastIndexOf('-') + 1);
-      pinnedTo.put(probe, pod);
-      subscribers.put(probe, startSubscriber(probe, replicaBackend, subscribers.size() + 1));
-    }
-    for (int i = 1; i <= SERVICE_SUBSCRIBERS; i++) {
-      subscribers.put("sub-" + i, startSubscriber("sub-" + i, backend, subscribers.size() + 1));
-    }
-    int subscriptions = subscribers.size();
+    ReplicatedForwarder feed = ReplicatedForwarder.create(ns, "feed", REPLICAS, TOPIC);
+    DeviceReplicas replicas = feed.replicas();
+    List<String> pods = feed.pods();
+    Map<String, String> pinnedTo = feed.pinnedTo();
     // Publishers start only once every subscription is in (no slow-joiner loss).
-    replicas.awaitValues(
-        pods,
-        "zeromesh_subscriptions",
-        Map.of(),
-        "== " + subscriptions + " in all, >= 1 on each",
-        v -> DeviceReplicas.sum(v) >= subscriptions && v.values().stream().allMatch(n -> n >= 1),
-        Duration.ofMinutes(3));
+    feed.subscribe(SERVICE_SUBSCRIBERS, 130);
 
-    List<ProbeRun> publishers = startPublishers(frontends, PER_PUBLISHER);
-    replicas.awaitValues(
-        pods,
-        "zeromesh_messages_total",
-        FRONTEND_IN,
-        ">= 150 on each (traffic flowing)",
-        v -> v.values().stream().allMatch(n -> n >= 150),
-        Duration.ofMinutes(2));
+    List<ProbeRun> publishers = feed.startPublishers(PUBLISHERS, PER_PUBLISHER, PUBLISH_RATE);
+    feed.awaitTakenInOnEach(150);
     Map<String, Double> subscribersOn =
         replicas.values(pods, "zeromesh_connected_peers", BACKEND_PEERS);
     String lost = mostConnected(subscribersOn);
@@ -287,12 +261,8 @@ class ReplicatedDevicesE2eTest {
         replicas.awaitRejoin(
             lost, replaced.ready(), "zeromesh_connected_peers", FRONTEND_PEERS, PUBLISHERS);
 
-    for (ProbeResult p : Probes.awaitAll(publishers)) {
-      assertEquals(0, p.exitCode(), () -> p + "\n" + p.log());
-      assertEquals(PER_PUBLISHER, p.sent(), () -> "publisher: " + p);
-    }
-    Map<String, ProbeResult> got = new LinkedHashMap<>();
-    subscribers.forEach((probe, run) -> got.put(probe, run.awaitResult()));
+    ReplicatedForwarder.awaitPublished(publishers, PER_PUBLISHER);
+    Map<String, ProbeResult> got = feed.awaitSubscribers();
     long survivorTookIn =
         Math.round(replicas.metrics(survivor).value("zeromesh_messages_total", FRONTEND_IN));
     long lossBudget = RestartBudget.lossBudget(PUBLISHERS * PUBLISH_RATE, restart);
@@ -381,27 +351,6 @@ class ReplicatedDevicesE2eTest {
                   + ": "
                   + r);
     }
-  }
-
-  private ProbeRun startSubscriber(String name, String endpoint, int prefixLength) {
-    return startSubscriber(name, endpoint, prefixLength, 130);
-  }
-
-  private ProbeRun startSubscriber(String name, String endpoint, int prefixLength, int timeoutS) {
-    return ns.probes()
-        .start(ProbeJobs.subscriber(name, endpoint, TOPIC.substring(0, prefixLength), timeoutS));
-  }
-
-  /** {@link #PUBLISHERS} publishers connected to every replica's frontend. */
-  private List<ProbeRun> startPublishers(List<String> frontends, int count) {
-    return IntStream.rangeClosed(1, PUBLISHERS)
-        .mapToObj(
-            i ->
-                ns.probes()
-                    .start(
-                        ProbeJobs.publisher(
-                            "pub-" + i, frontends, TOPIC, count, PUBLISH_RATE, 150)))
-        .toList();
   }
 
   // ---- streamer ----
@@ -554,25 +503,16 @@ class ReplicatedDevicesE2eTest {
     Set<String> workers = awaitBrokerWorkersOnEveryReplica(replicas, "rr", pods);
     Instant trafficFrom = Instant.now();
     List<ProbeRun> clients = startClients(frontend, ROLL_REQUESTS_PER_CLIENT);
-    replicas.awaitValues(
-        pods,
-        "zeromesh_messages_total",
-        FRONTEND_IN,
-        ">= " + 20 * CLIENTS + " in all (traffic flowing)",
-        v -> DeviceReplicas.sum(v) >= 20 * CLIENTS,
-        Duration.ofMinutes(2));
-    Map<String, String> before = replicas.uids(pods);
-    Instant changed = Instant.now();
-    ns.devices().patchSpec(ZmqKind.BROKER, "rr", ROLLING_CHANGE);
-    List<DeviceReplicas.Rolled> rolled =
-        replicas.awaitRolled(
-            before,
-            changed,
+    awaitTrafficFlowing(replicas, pods);
+    DeviceReplicas.Roll roll =
+        replicas.change(
+            pods,
+            ROLLING_CHANGE,
             "zeromesh_connected_peers",
             BACKEND_PEERS,
             BROKER_WORKERS,
             Duration.ofMinutes(3));
-    Instant rollDone = Instant.now();
+    List<DeviceReplicas.Rolled> rolled = roll.rolled();
 
     List<ProbeResult> results = Probes.awaitAll(clients);
     Map<String, Long> servedBy = answeredByWorkers(results, ROLL_REQUESTS_PER_CLIENT);
@@ -589,9 +529,9 @@ class ReplicatedDevicesE2eTest {
             + " x sum over the replicas of (ceil((3.1 s + rejoin) / %s) + 1)); latency max per"
             + " client %s us; served per worker %s",
         pods,
-        changed,
-        rollDone,
-        Duration.between(changed, rollDone),
+        roll.changed(),
+        roll.done(),
+        roll.took(),
         rolled,
         CLIENTS,
         ROLL_REQUESTS_PER_CLIENT,
@@ -602,27 +542,7 @@ class ReplicatedDevicesE2eTest {
         REQUEST_TIMEOUT,
         results.stream().map(r -> r.number("latencyMaxUs")).toList(),
         servedBy);
-    assertTrue(
-        rollDone.isBefore(trafficFrom.plus(traffic)),
-        () ->
-            "the roll ended "
-                + rollDone
-                + ", after the clients' traffic ("
-                + traffic
-                + " from "
-                + trafficFrom
-                + "): not a change under traffic");
-    for (DeviceReplicas.Rolled r : rolled) {
-      assertTrue(
-          r.rejoin().compareTo(RestartBudget.REJOIN) <= 0,
-          () ->
-              "workers back on "
-                  + r.pod()
-                  + " "
-                  + r.rejoin()
-                  + " after its Ready, over "
-                  + RestartBudget.REJOIN);
-    }
+    roll.assertUnderTrafficAndRejoined(trafficFrom, traffic, "the clients' traffic", "workers");
     assertTrue(
         resent <= budget,
         () -> "resent " + resent + " requests, over the budget of " + budget + ": " + results);
@@ -644,65 +564,26 @@ class ReplicatedDevicesE2eTest {
    */
   @Test
   void rollingChangeOfAReplicatedForwarderCostsTheReplicaNotYetRolledNothingAndNobodyADuplicate() {
-    ns.devices().create(ZmqKind.FORWARDER, "rollfeed", Map.of("deviceReplicas", REPLICAS));
-    GenericKubernetesResource feed =
-        ns.devices().awaitReady(ZmqKind.FORWARDER, "rollfeed", Duration.ofMinutes(3));
-    String backend = Devices.backendEndpoint(feed);
-    List<String> frontends = Devices.frontendReplicaEndpoints(feed);
-    List<String> backends = Devices.backendReplicaEndpoints(feed);
-    DeviceReplicas replicas = new DeviceReplicas(ns, ZmqKind.FORWARDER, "rollfeed");
-    List<String> pods = replicas.awaitReady(REPLICAS, Duration.ofMinutes(2));
-    assertEquals(REPLICAS, frontends.size(), () -> "frontendReplicas " + frontends);
-    assertEquals(REPLICAS, backends.size(), () -> "backendReplicas " + backends);
-
-    Map<String, ProbeRun> subscribers = new LinkedHashMap<>();
-    Map<String, String> pinnedTo = new LinkedHashMap<>();
-    for (String replicaBackend : backends) {
-      String pod = DeviceReplicas.podOf(replicaBackend, pods);
-      String probe = "sub-on-" + pod.substring(pod.lastIndexOf('-') + 1);
-      pinnedTo.put(probe, pod);
-      subscribers.put(probe, startSubscriber(probe, replicaBackend, subscribers.size() + 1, 170));
-    }
-    for (int i = 1; i <= SERVICE_SUBSCRIBERS; i++) {
-      subscribers.put(
-          "sub-" + i, startSubscriber("sub-" + i, backend, subscribers.size() + 1, 170));
-    }
-    int subscriptions = subscribers.size();
-    replicas.awaitValues(
-        pods,
-        "zeromesh_subscriptions",
-        Map.of(),
-        "== " + subscriptions + " in all, >= 1 on each",
-        v -> DeviceReplicas.sum(v) >= subscriptions && v.values().stream().allMatch(n -> n >= 1),
-        Duration.ofMinutes(3));
+    ReplicatedForwarder feed = ReplicatedForwarder.create(ns, "rollfeed", REPLICAS, TOPIC);
+    DeviceReplicas replicas = feed.replicas();
+    List<String> pods = feed.pods();
+    Map<String, String> pinnedTo = feed.pinnedTo();
+    feed.subscribe(SERVICE_SUBSCRIBERS, 170);
     Instant trafficFrom = Instant.now();
-    List<ProbeRun> publishers = startPublishers(frontends, ROLL_PER_PUBLISHER);
-    replicas.awaitValues(
-        pods,
-        "zeromesh_messages_total",
-        FRONTEND_IN,
-        ">= 150 on each (traffic flowing)",
-        v -> v.values().stream().allMatch(n -> n >= 150),
-        Duration.ofMinutes(2));
-    Map<String, String> before = replicas.uids(pods);
-    Instant changed = Instant.now();
-    ns.devices().patchSpec(ZmqKind.FORWARDER, "rollfeed", ROLLING_CHANGE);
-    List<DeviceReplicas.Rolled> rolled =
-        replicas.awaitRolled(
-            before,
-            changed,
+    List<ProbeRun> publishers = feed.startPublishers(PUBLISHERS, ROLL_PER_PUBLISHER, PUBLISH_RATE);
+    feed.awaitTakenInOnEach(150);
+    DeviceReplicas.Roll roll =
+        replicas.change(
+            pods,
+            ROLLING_CHANGE,
             "zeromesh_connected_peers",
             FRONTEND_PEERS,
             PUBLISHERS,
             Duration.ofMinutes(3));
-    Instant rollDone = Instant.now();
+    List<DeviceReplicas.Rolled> rolled = roll.rolled();
 
-    for (ProbeResult p : Probes.awaitAll(publishers)) {
-      assertEquals(0, p.exitCode(), () -> p + "\n" + p.log());
-      assertEquals(ROLL_PER_PUBLISHER, p.sent(), () -> "publisher: " + p);
-    }
-    Map<String, ProbeResult> got = new LinkedHashMap<>();
-    subscribers.forEach((probe, run) -> got.put(probe, run.awaitResult()));
+    ReplicatedForwarder.awaitPublished(publishers, ROLL_PER_PUBLISHER);
+    Map<String, ProbeResult> got = feed.awaitSubscribers();
 
     // Each replica's outage: from its going (a second early: whole-second timestamps) to its
     // publishers' return plus the rejoin bound (a subscriber of it may come back a little later).
@@ -775,34 +656,14 @@ class ReplicatedDevicesE2eTest {
         "pub-sub across a rolling change of %s (change %s, done %s, %s after the change): %s;"
             + " outages %s; %d published; per subscriber %s",
         pods,
-        changed,
-        rollDone,
-        Duration.between(changed, rollDone),
+        roll.changed(),
+        roll.done(),
+        roll.took(),
         rolled,
         windows(outage),
         ROLL_PUBLISHED,
         perSubscriber);
-    assertTrue(
-        rollDone.isBefore(trafficFrom.plus(traffic)),
-        () ->
-            "the roll ended "
-                + rollDone
-                + ", after the publishing ("
-                + traffic
-                + " from "
-                + trafficFrom
-                + "): not a change under traffic");
-    for (DeviceReplicas.Rolled r : rolled) {
-      assertTrue(
-          r.rejoin().compareTo(RestartBudget.REJOIN) <= 0,
-          () ->
-              "publishers back on "
-                  + r.pod()
-                  + " "
-                  + r.rejoin()
-                  + " after its Ready, over "
-                  + RestartBudget.REJOIN);
-    }
+    roll.assertUnderTrafficAndRejoined(trafficFrom, traffic, "the publishing", "publishers");
     assertTrue(problems.isEmpty(), () -> String.join("\n", problems) + "\n" + perSubscriber);
   }
 

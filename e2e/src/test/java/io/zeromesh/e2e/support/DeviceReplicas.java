@@ -142,6 +142,66 @@ public final class DeviceReplicas {
     }
   }
 
+  /** A rolling change followed to its end: when it was made and done, and each replica's part. */
+  public record Roll(Instant changed, Instant done, List<Rolled> rolled) {
+    /** From the change to the last replica's peers back. */
+    public Duration took() {
+      return Duration.between(changed, done);
+    }
+
+    /**
+     * Asserts the roll was done while the traffic (begun at {@code trafficFrom}, lasting {@code
+     * traffic}) still ran, so that it was a change under traffic, and that each replacement had its
+     * {@code peers} back within {@link RestartBudget#REJOIN} of its Ready.
+     */
+    public void assertUnderTrafficAndRejoined(
+        Instant trafficFrom, Duration traffic, String trafficName, String peers) {
+      if (!done.isBefore(trafficFrom.plus(traffic))) {
+        throw new AssertionError(
+            "the roll ended "
+                + done
+                + ", after "
+                + trafficName
+                + " ("
+                + traffic
+                + " from "
+                + trafficFrom
+                + "): not a change under traffic");
+      }
+      for (Rolled r : rolled) {
+        if (r.rejoin().compareTo(RestartBudget.REJOIN) > 0) {
+          throw new AssertionError(
+              peers
+                  + " back on "
+                  + r.pod()
+                  + " "
+                  + r.rejoin()
+                  + " after its Ready, over "
+                  + RestartBudget.REJOIN);
+        }
+      }
+    }
+  }
+
+  /**
+   * Patches the device's spec with {@code change}, which rolls the replicas {@code pods}, and
+   * follows the roll to its end ({@link #awaitRolled}: each replaced, Ready, and {@code
+   * metric}{@code labels} back to {@code peers} on it).
+   */
+  public Roll change(
+      List<String> pods,
+      Map<String, Object> change,
+      String metric,
+      Map<String, String> labels,
+      double peers,
+      Duration atMost) {
+    Map<String, String> before = uids(pods);
+    Instant changed = Instant.now();
+    ns.devices().patchSpec(kind, name, change);
+    List<Rolled> rolled = awaitRolled(before, changed, metric, labels, peers, atMost);
+    return new Roll(changed, Instant.now(), rolled);
+  }
+
   /** The uid of each replica's pod now: call before the change, hand to {@link #awaitRolled}. */
   public Map<String, String> uids(List<String> pods) {
     Map<String, String> uids = new LinkedHashMap<>();
