@@ -118,9 +118,11 @@ class MainProcessTest {
       try (ZContext ctx = new ZContext()) {
         ZMQ.Socket worker = ctx.createSocket(SocketType.REP);
         worker.setReceiveTimeOut(10_000);
+        worker.setHandshakeIvl(2000); // a stalled JeroMQ greeting reconnects
         worker.connect("tcp://127.0.0.1:" + back);
         ZMQ.Socket client = ctx.createSocket(SocketType.REQ);
         client.setReceiveTimeOut(10_000);
+        client.setHandshakeIvl(2000); // a stalled JeroMQ greeting reconnects
         client.connect("tcp://127.0.0.1:" + front);
         client.send("ping");
         assertEquals("ping", worker.recvStr());

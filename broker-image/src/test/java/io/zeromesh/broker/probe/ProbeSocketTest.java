@@ -269,6 +269,7 @@ class ProbeSocketTest {
       try (ZContext ctx = new ZContext()) {
         ZMQ.Socket req = ctx.createSocket(SocketType.REQ);
         req.setReceiveTimeOut(10_000);
+        req.setHandshakeIvl(2000); // a stalled JeroMQ greeting reconnects
         req.connect(ep);
         req.send("hello");
         assertEquals("x", req.recvStr());

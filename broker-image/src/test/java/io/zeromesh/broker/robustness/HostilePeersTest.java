@@ -180,6 +180,7 @@ class HostilePeersTest {
       receiver.setHandshakeIvl(1000); // a stalled JeroMQ greeting reconnects
       receiver.connect(device.backend());
       ZMQ.Socket big = ctx.createSocket(queue ? SocketType.DEALER : SocketType.PUSH);
+      big.setHandshakeIvl(1000); // a stalled JeroMQ greeting reconnects
       big.connect(device.frontend());
       byte[] oversized = new byte[64 * 1024];
       for (int i = 0; i < 3; i++) {
@@ -192,6 +193,7 @@ class HostilePeersTest {
       ctx.destroySocket(big);
       // Frames at the limit still pass.
       ZMQ.Socket atLimit = ctx.createSocket(queue ? SocketType.DEALER : SocketType.PUSH);
+      atLimit.setHandshakeIvl(1000); // a stalled JeroMQ greeting reconnects
       atLimit.connect(device.frontend());
       if (queue) {
         atLimit.sendMore(new byte[0]);
