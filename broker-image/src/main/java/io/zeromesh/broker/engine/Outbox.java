@@ -101,7 +101,13 @@ final class Outbox {
       emit();
       ensureCopy(buf, from, len);
     }
-    copy.writeBytes(envelope, envelope.readerIndex(), envLen);
+    if (envelope.hasArray()) {
+      // From the array: a heap buffer as the source takes the pooled buffer's NIO path, which
+      // cost more than the message's own copy (a quarter of the queue's Java time in a profile).
+      copy.writeBytes(envelope.array(), envelope.arrayOffset() + envelope.readerIndex(), envLen);
+    } else {
+      copy.writeBytes(envelope, envelope.readerIndex(), envLen);
+    }
     copy.writeBytes(buf, from, to - from);
     count(payloadBytes);
   }

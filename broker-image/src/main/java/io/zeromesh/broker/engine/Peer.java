@@ -30,6 +30,9 @@ public final class Peer {
 
   ByteBuf envelope;
 
+  /** The counter of a generated routing id (0x00 then this int); meaningless for other ids. */
+  int generatedId;
+
   /** A message of this peer was counted as received and is held until a peer has room. */
   boolean holding;
 

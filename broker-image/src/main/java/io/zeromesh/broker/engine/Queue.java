@@ -30,6 +30,12 @@ final class Queue extends DeviceCore {
   private ByteBuf lastId;
   private Outbox lastClient;
 
+  // Clients with generated ids (0x00 then a counter) by the counter's low bits: a reply finds its
+  // client with one int compare, without the map's slice and hash (replies to several clients
+  // interleave, so the last-client shortcut misses).
+  private static final int RECENT = 256;
+  private final Outbox[] recent = new Outbox[RECENT];
+
   Queue(DeviceConfig config, DeviceMetrics metrics, Log log) {
     super(config, metrics, log);
     front =
@@ -37,6 +43,9 @@ final class Queue extends DeviceCore {
           @Override
           public void joined(Peer p) {
             p.routingId = routingId(p.identity);
+            if (p.routingId.readableBytes() == 5 && p.routingId.getByte(0) == 0) {
+              p.generatedId = p.routingId.getInt(1);
+            }
             int idLen = p.routingId.readableBytes();
             // The request envelope, encoded once per client: a MORE frame holding the routing id.
             p.envelope = Unpooled.buffer(Frames.headerSize(idLen) + idLen);
@@ -48,7 +57,12 @@ final class Queue extends DeviceCore {
 
           @Override
           public void left(Peer p) {
-            clients.remove(p.routingId, peers.outbox(p));
+            Outbox gone = peers.outbox(p);
+            clients.remove(p.routingId, gone);
+            int slot = p.generatedId & (RECENT - 1);
+            if (recent[slot] == gone) {
+              recent[slot] = null;
+            }
             if (lastId == p.routingId) {
               lastId = null;
               lastClient = null;
@@ -106,6 +120,19 @@ final class Queue extends DeviceCore {
 
   /** The client a reply's first frame names, or null. */
   private Outbox client(MessageView m) {
+    if (m.firstBodyLength == 5 && m.buffer.getByte(m.firstBodyStart) == 0) {
+      int g = m.buffer.getInt(m.firstBodyStart + 1);
+      int slot = g & (RECENT - 1);
+      Outbox c = recent[slot];
+      if (c != null && c.peer.generatedId == g) {
+        return c;
+      }
+      c = clients.get(m.buffer.slice(m.firstBodyStart, m.firstBodyLength));
+      if (c != null) {
+        recent[slot] = c; // only generated ids start with 0x00, so c's is g
+      }
+      return c;
+    }
     ByteBuf last = lastId;
     if (last != null
         && last.readableBytes() == m.firstBodyLength
