@@ -83,7 +83,13 @@ class CurveSecurityE2eTest {
                     .flag("count", Integer.toString(REQUESTS))
                     .flag("expect", Integer.toString(REQUESTS))
                     .flag("retries", "3")
-                    .timeoutSeconds(60));
+                    // Generous: the pods request 10m CPU (cpu.shares 10), and on a busy node a JVM
+                    // so weighted stalls for seconds (3.1 s on kind at load 15; 4.5 s, 11.4 s at
+                    // start, on loopback with cgroup shares 10 beside CPU hogs, none at shares
+                    // 1024). With one client and no heartbeats, a reply the device held back would
+                    // still wait for an event that never comes, and be resent.
+                    .flag("request-timeout-ms", "15000")
+                    .timeoutSeconds(120));
     ProbeResult served = keyHolder.awaitResult();
     assertEquals(0, served.exitCode(), () -> served + "\n" + served.log());
     assertEquals(REQUESTS, served.received(), "replies to the client holding the server key");
