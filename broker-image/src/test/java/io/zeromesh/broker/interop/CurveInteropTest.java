@@ -242,9 +242,27 @@ class CurveInteropTest {
             }
           });
       await().atMost(BOUND).until(() -> f.metric("zeromesh_subscriptions") >= 1);
-      await("the stranger subscriber refused")
-          .atMost(BOUND)
-          .until(() -> refused(f, "backend") >= 1);
+      try {
+        await("the stranger subscriber refused")
+            .atMost(BOUND)
+            .until(() -> refused(f, "backend") >= 1);
+      } catch (org.awaitility.core.ConditionTimeoutException e) {
+        // Seen twice in a day, not reproduced in 60 runs: say what each side saw.
+        throw new AssertionError(
+            "the stranger subscriber was not refused: stranger alive="
+                + strangeSub.isAlive()
+                + " stderr="
+                + strangeSub.stderr()
+                + " stdout="
+                + strangeSub.stdout()
+                + "; libzmq subscriber alive="
+                + pySub.isAlive()
+                + " stderr="
+                + pySub.stderr()
+                + "; device metrics:\n"
+                + f.metrics(),
+            e);
+      }
       awaitPeers(f, "backend", 2);
       assertEquals(2.0, f.metric("zeromesh_connected_peers", "socket=\"backend\""));
       // A PUB cannot tell when its subscriptions arrived: it publishes a and b in turn until the
