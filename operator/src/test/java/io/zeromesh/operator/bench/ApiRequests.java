@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * The benchmark's own writes (namespaces, custom resources, the operator's ServiceAccount) are of
  * other resources; the Lease of leader election is counted apart.
  */
-final class ApiRequests {
+public final class ApiRequests {
   static final Set<String> WRITE_VERBS = Set.of("POST", "APPLY", "PATCH", "PUT", "DELETE");
 
   static final Set<String> CHILD_RESOURCES =
@@ -64,6 +64,30 @@ final class ApiRequests {
     long operator = 0;
     long lease = 0;
     java.util.Map<String, Long> byRequest = new java.util.TreeMap<>();
+    for (Write w : writes(metrics)) {
+      if ((CHILD_RESOURCES.contains(w.resource()) && w.subresource().isEmpty())
+          || (CUSTOM_RESOURCES.contains(w.resource()) && "status".equals(w.subresource()))
+          || "events".equals(w.resource())) {
+        operator += w.count();
+        byRequest.merge(w.verb() + " " + w.path() + " " + w.code(), w.count(), Long::sum);
+      } else if ("leases".equals(w.resource())) {
+        lease += w.count();
+      }
+    }
+    return new Count(operator, lease, byRequest);
+  }
+
+  /** One sample of {@code apiserver_request_total} with a write verb. */
+  public record Write(String verb, String resource, String subresource, String code, long count) {
+    /** The resource, and its subresource after a slash when there is one. */
+    public String path() {
+      return resource + (subresource.isEmpty() ? "" : "/" + subresource);
+    }
+  }
+
+  /** The write-verb samples of {@code apiserver_request_total} in a {@code /metrics} text. */
+  public static java.util.List<Write> writes(String metrics) {
+    java.util.List<Write> writes = new java.util.ArrayList<>();
     for (String line : metrics.split("\n")) {
       Matcher sample = SAMPLE.matcher(line.trim());
       if (!sample.matches()) {
@@ -83,22 +107,12 @@ final class ApiRequests {
           default -> {}
         }
       }
-      if (verb == null || !WRITE_VERBS.contains(verb)) {
-        continue;
-      }
-      long value = (long) Double.parseDouble(sample.group(2));
-      if ((CHILD_RESOURCES.contains(resource) && subresource.isEmpty())
-          || (CUSTOM_RESOURCES.contains(resource) && "status".equals(subresource))
-          || "events".equals(resource)) {
-        operator += value;
-        byRequest.merge(
-            verb + " " + resource + (subresource.isEmpty() ? "" : "/" + subresource) + " " + code,
-            value,
-            Long::sum);
-      } else if ("leases".equals(resource)) {
-        lease += value;
+      if (verb != null && WRITE_VERBS.contains(verb)) {
+        writes.add(
+            new Write(
+                verb, resource, subresource, code, (long) Double.parseDouble(sample.group(2))));
       }
     }
-    return new Count(operator, lease, byRequest);
+    return writes;
   }
 }

@@ -30,6 +30,7 @@ import io.zeromesh.operator.api.v1alpha1.WorkersSpec;
 import io.zeromesh.operator.api.v1alpha1.ZmqBroker;
 import io.zeromesh.operator.api.v1alpha1.ZmqForwarder;
 import io.zeromesh.operator.api.v1alpha1.ZmqPipelineStage;
+import io.zeromesh.operator.bench.ApiRequests;
 import io.zeromesh.operator.testing.TestResources;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,8 +42,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -559,11 +558,6 @@ class SteadyStateIT {
     }
   }
 
-  private static final Pattern SAMPLE =
-      Pattern.compile("^apiserver_request_total\\{([^}]*)\\} ([0-9.eE+]+)$");
-  private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
-  private static final Set<String> WRITE_VERBS = Set.of("POST", "APPLY", "PATCH", "PUT", "DELETE");
-
   /**
    * The API server's write requests so far by resource (and subresource), whatever their answer,
    * from its own counter. Leases are left out: nothing here elects a leader, and the API server
@@ -571,22 +565,10 @@ class SteadyStateIT {
    */
   static Map<String, Long> writeRequests(KubernetesClient client) {
     Map<String, Long> counts = new TreeMap<>();
-    for (String line : client.raw("/metrics").split("\n")) {
-      Matcher sample = SAMPLE.matcher(line.trim());
-      if (!sample.matches()) {
-        continue;
+    for (ApiRequests.Write w : ApiRequests.writes(client.raw("/metrics"))) {
+      if (!"leases".equals(w.resource())) {
+        counts.merge(w.path(), w.count(), Long::sum);
       }
-      Map<String, String> labels = new TreeMap<>();
-      Matcher label = LABEL.matcher(sample.group(1));
-      while (label.find()) {
-        labels.put(label.group(1), label.group(2));
-      }
-      if (!WRITE_VERBS.contains(labels.get("verb")) || "leases".equals(labels.get("resource"))) {
-        continue;
-      }
-      String subresource = labels.getOrDefault("subresource", "");
-      String key = labels.get("resource") + (subresource.isEmpty() ? "" : "/" + subresource);
-      counts.merge(key, (long) Double.parseDouble(sample.group(2)), Long::sum);
     }
     return counts;
   }
